@@ -1,0 +1,2 @@
+/** Commands that plugins add to the launcher. */
+package dev.cairn.spi.command;

@@ -1,0 +1,2 @@
+/** Value types for configuration records. */
+package dev.cairn.spi.config;

@@ -1,0 +1,2 @@
+/** File I/O modes: buffered and direct. */
+package dev.cairn.spi.io;

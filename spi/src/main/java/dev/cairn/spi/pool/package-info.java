@@ -1,0 +1,2 @@
+/** Temporary file pools. */
+package dev.cairn.spi.pool;
