@@ -1,0 +1,148 @@
+package dev.cairn.sparse;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A target on a sync server, reached with {@link HttpClient}; every call goes through the retry policy. */
+final class HttpSyncTarget implements SyncTarget {
+    private final HttpClient client;
+    private final URI base;
+    private final String path;
+    private final String token;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final String session = UUID.randomUUID().toString();
+    private final AtomicLong bytesSent = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private volatile boolean open;
+
+    /**
+     * @param target e.g. {@code http://host:8555/vm/disk.img}; the path is relative to the server's root
+     * @param token bearer token or null
+     * @param timeout per-request timeout
+     */
+    HttpSyncTarget(HttpClient client, URI target, String token, Duration timeout, RetryPolicy retry) {
+        this.client = Objects.requireNonNull(client, "client is null");
+        Objects.requireNonNull(target, "target is null");
+        if (target.getHost() == null || target.getPath() == null || target.getPath().length() < 2) {
+            throw new IllegalArgumentException("target URL needs a host and a file path, e.g. "
+                    + "http://127.0.0.1:8555/vm/disk.img, not " + target);
+        }
+        this.base = URI.create(target.getScheme() + "://" + target.getRawAuthority() + "/v1/");
+        this.path = target.getPath().substring(1);
+        this.token = token;
+        this.timeout = Objects.requireNonNull(timeout, "timeout is null");
+        this.retry = Objects.requireNonNull(retry, "retry is null");
+    }
+
+    long bytesSent() {
+        return bytesSent.get();
+    }
+
+    long requests() {
+        return requests.get();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private String call(String operation, String method, String relative, byte[] body) throws IOException {
+        return retry.run(operation, () -> {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(relative)).timeout(timeout);
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpResponse<String> r;
+            requests.incrementAndGet();
+            try {
+                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException(operation + " interrupted");
+            }
+            if (r.statusCode() != 200) {
+                throw new RemoteException(r.statusCode(), operation, r.body());
+            }
+            return r.body().strip();
+        });
+    }
+
+    private String sessionPath(String op) {
+        return "session/" + session + "/" + op;
+    }
+
+    @Override
+    public boolean open(long size) throws IOException {
+        String r = call("open " + path, "POST", "open?path=" + enc(path) + "&size=" + size + "&session=" + session,
+                null);
+        open = true;
+        return r.equals("existed=true");
+    }
+
+    @Override
+    public void punchHole(long offset, long length) throws IOException {
+        call("hole", "POST", sessionPath("hole") + "?offset=" + offset + "&length=" + length, null);
+    }
+
+    @Override
+    public byte[] checksum(long offset, int length) throws IOException {
+        return HexFormat.of().parseHex(call("checksum", "GET",
+                sessionPath("checksum") + "?offset=" + offset + "&length=" + length, null));
+    }
+
+    @Override
+    public void write(long offset, byte[] bytes, int from, int length) throws IOException {
+        byte[] body = from == 0 && length == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, from, from + length);
+        call("write", "PUT", sessionPath("data") + "?offset=" + offset, body);
+        bytesSent.addAndGet(length);
+    }
+
+    @Override
+    public Optional<String> recorded() throws IOException {
+        try {
+            return Optional.of(call("record", "GET", "record?path=" + enc(path), null));
+        } catch (RemoteException e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void commit(byte[] expected, int batchSize) throws IOException {
+        String q = expected == null ? "" : "?digest=" + HexFormat.of().formatHex(expected) + "&batch=" + batchSize;
+        try {
+            call("commit", "POST", sessionPath("commit") + q, null);
+            open = false;
+        } catch (RemoteException e) {
+            if (e.status() == 409) {
+                open = false;
+                throw new VerificationException(e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (open) {
+            open = false;
+            call("close", "POST", sessionPath("close"), null);
+        }
+    }
+}

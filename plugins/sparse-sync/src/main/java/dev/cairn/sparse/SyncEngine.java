@@ -1,0 +1,234 @@
+package dev.cairn.sparse;
+
+import dev.cairn.spi.io.FileIoProcessor;
+import dev.cairn.spi.io.Interval;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The sync client's algorithm, the same for a local and a remote target. The source's layout is cut into batches on
+ * a fixed grid. Holes are sent as holes (only when the target existed: a new target is all hole already). Each batch
+ * holding data is read once; its SHA-256 is compared with the target's when the target existed (so a rerun after an
+ * interruption, or a re-sync after a small change, sends only the batches that differ) and its data ranges are sent
+ * otherwise. The batch digests also make the whole-file digest that the target checks before recording anything.
+ */
+final class SyncEngine {
+    private final SyncOptions options;
+    private final Consumer<String> warnings;
+
+    SyncEngine(SyncOptions options, Consumer<String> warnings) {
+        this.options = Objects.requireNonNull(options, "options is null");
+        this.warnings = Objects.requireNonNull(warnings, "warnings is null");
+    }
+
+    /** A batch of the grid that holds data: its range and the data ranges inside it. */
+    private record Batch(int index, long offset, int length, List<Interval> data) {
+    }
+
+    /**
+     * @param source the file to send
+     * @param sourcePath where the source lives, for the fast path's record (null when there is none)
+     * @param target where to send it; closed (without recording) when the sync fails
+     * @param progress counters, reported by the caller
+     * @return what was done
+     * @throws IOException on the first failure of any worker, after the others stopped
+     */
+    SyncSummary run(FileIoProcessor source, Path sourcePath, SyncTarget target, Progress progress) throws IOException {
+        long size = source.size();
+        List<Interval> layout = source.dataLayout();
+        long dataBytes = layout.stream().filter(i -> i.kind() == Interval.Kind.DATA).mapToLong(Interval::length).sum();
+        long started = progress.elapsedMillis();
+        if (options.fast() && sourcePath != null) {
+            Optional<String> mine = SyncRecord.read(sourcePath);
+            if (mine.isPresent() && mine.equals(target.recorded())) {
+                progress.scanned(size);
+                return new SyncSummary(size, dataBytes, 0, 0, 0, 0, 0, true, true, true,
+                        progress.elapsedMillis() - started);
+            }
+        }
+        int batch = options.batchSize();
+        List<Batch> batches = batches(layout, size, batch);
+        byte[][] digests = new byte[(int) ((size + batch - 1) / batch)][];
+        AtomicLong sentBatches = new AtomicLong();
+        AtomicLong skipped = new AtomicLong();
+        AtomicLong checksums = new AtomicLong();
+        AtomicLong holes = new AtomicLong();
+        AtomicLong sent = new AtomicLong();
+        boolean existed;
+        try {
+            existed = target.open(size);
+            // Holes first, so a batch's checksum is compared with its holes already punched on the target.
+            List<Job> holeJobs = new ArrayList<>();
+            List<Job> jobs = new ArrayList<>();
+            for (Interval i : layout) {
+                if (i.kind() == Interval.Kind.HOLE) {
+                    holeJobs.add(() -> {
+                        if (existed) {
+                            target.punchHole(i.offset(), i.length());
+                            holes.incrementAndGet();
+                        }
+                        progress.scanned(i.length());
+                    });
+                }
+            }
+            for (Batch b : batches) {
+                jobs.add(() -> {
+                    ByteBuffer content = RangeIo.read(source, b.offset(), b.length());
+                    byte[] bytes = new byte[b.length()];
+                    content.get(bytes);
+                    MessageDigest md = ContentDigest.sha256();
+                    md.update(bytes);
+                    byte[] local = md.digest();
+                    digests[b.index()] = local;
+                    long dataInBatch = b.data().stream().mapToLong(Interval::length).sum();
+                    if (existed) {
+                        checksums.incrementAndGet();
+                        if (MessageDigest.isEqual(local, target.checksum(b.offset(), b.length()))) {
+                            skipped.incrementAndGet();
+                            progress.scanned(dataInBatch);
+                            return;
+                        }
+                    }
+                    for (Interval d : b.data()) {
+                        target.write(d.offset(), bytes, (int) (d.offset() - b.offset()), (int) d.length());
+                        progress.sent(d.length());
+                        sent.addAndGet(d.length());
+                    }
+                    sentBatches.incrementAndGet();
+                    progress.scanned(dataInBatch);
+                });
+            }
+            runAll(holeJobs);
+            runAll(jobs);
+            byte[] whole = null;
+            if (options.verify()) {
+                MessageDigest md = ContentDigest.sha256();
+                md.update(ByteBuffer.allocate(Long.BYTES).putLong(0, size));
+                for (int k = 0; k < digests.length; k++) {
+                    md.update(digests[k] != null ? digests[k]
+                            : ContentDigest.zeros((int) Math.min(batch, size - (long) k * batch)));
+                }
+                whole = md.digest();
+            }
+            target.commit(whole, batch);
+            if (whole != null && options.fast() && sourcePath != null) {
+                try {
+                    SyncRecord.write(sourcePath, ContentDigest.hex(whole));
+                } catch (IOException e) {
+                    warnings.accept("could not record the sync digest on " + sourcePath + " (the fast path will not "
+                            + "apply next time): " + e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            try {
+                target.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+        return new SyncSummary(size, dataBytes, sent.get(), sentBatches.get(), skipped.get(), checksums.get(),
+                holes.get(), existed, options.verify(), false, progress.elapsedMillis() - started);
+    }
+
+    private static List<Batch> batches(List<Interval> layout, long size, int batch) {
+        List<Batch> out = new ArrayList<>();
+        List<Interval> current = new ArrayList<>();
+        long currentIndex = -1;
+        for (Interval i : layout) {
+            if (i.kind() != Interval.Kind.DATA) {
+                continue;
+            }
+            long pos = i.offset();
+            while (pos < i.end()) {
+                long index = pos / batch;
+                long batchEnd = Math.min((index + 1) * batch, size);
+                long end = Math.min(i.end(), batchEnd);
+                if (index != currentIndex) {
+                    if (!current.isEmpty()) {
+                        out.add(batch(currentIndex, batch, size, current));
+                    }
+                    current = new ArrayList<>();
+                    currentIndex = index;
+                }
+                current.add(new Interval(pos, end - pos, Interval.Kind.DATA));
+                pos = end;
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(batch(currentIndex, batch, size, current));
+        }
+        return out;
+    }
+
+    private static Batch batch(long index, int batch, long size, List<Interval> data) {
+        long offset = index * batch;
+        return new Batch((int) index, offset, (int) Math.min(batch, size - offset), List.copyOf(data));
+    }
+
+    private interface Job {
+        void run() throws IOException;
+    }
+
+    private void runAll(List<Job> jobs) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(options.workers(), r -> {
+            Thread t = new Thread(r, "cairn-sync-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean failed = new AtomicBoolean();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Job job : jobs) {
+                futures.add(pool.submit(() -> {
+                    if (failed.get()) {
+                        return null;
+                    }
+                    try {
+                        job.run();
+                    } catch (IOException | RuntimeException e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                    return null;
+                }));
+            }
+            IOException first = null;
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (first == null) {
+                        first = cause instanceof IOException io ? io : new IOException(cause.getMessage(), cause);
+                    } else if (first != cause) {
+                        first.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("sync interrupted");
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
