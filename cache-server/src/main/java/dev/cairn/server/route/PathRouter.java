@@ -1,0 +1,128 @@
+package dev.cairn.server.route;
+
+import dev.cairn.spi.store.Store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Maps raw request paths onto store namespaces and keys (the table is in the {@code dev.cairn.server} package
+ * documentation). Works on the raw, still-encoded path and accepts only plain segments, so no request can name a
+ * location outside the store: percent escapes, {@code .} and {@code ..}, empty segments and backslashes are refused.
+ */
+public final class PathRouter {
+    /** Namespace of Bazel's action cache without an instance name. */
+    public static final String BAZEL_AC = "bazel-ac";
+    /** Namespace of Bazel's CAS without an instance name. */
+    public static final String BAZEL_CAS = "bazel-cas";
+    /** Namespace of Gradle's build cache. */
+    public static final String GRADLE = "gradle";
+    /** Namespace of plain file paths (ccache, sccache WebDAV). */
+    public static final String FILES = "files";
+
+    private static final int MAX_PATH = 1024;
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~-]{1,255}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern INSTANCE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,50}");
+
+    /**
+     * @param rawPath the request path as sent, without query
+     * @return the route
+     * @throws MalformedPathException with the reason when the path is not acceptable
+     */
+    public Route route(String rawPath) throws MalformedPathException {
+        if (rawPath == null || !rawPath.startsWith("/")) {
+            throw new MalformedPathException("path must start with /");
+        }
+        if (rawPath.length() > MAX_PATH) {
+            throw new MalformedPathException("path longer than " + MAX_PATH + " characters");
+        }
+        boolean trailingSlash = rawPath.length() > 1 && rawPath.endsWith("/");
+        String body = rawPath.substring(1, trailingSlash ? rawPath.length() - 1 : rawPath.length());
+        List<String> segments = new ArrayList<>();
+        if (!body.isEmpty()) {
+            for (String s : body.split("/", -1)) {
+                checkSegment(s);
+                segments.add(s);
+            }
+        }
+        String path = "/" + String.join("/", segments) + (trailingSlash || segments.isEmpty() ? "/" : "");
+        if (segments.isEmpty()) {
+            return new Route(Protocol.FILES, FILES, null, "/", false);
+        }
+        int n = segments.size();
+        if (!trailingSlash && n == 1 && segments.get(0).equals("status")) {
+            return new Route(Protocol.STATUS, null, null, path, false);
+        }
+        if (!trailingSlash && n == 1 && segments.get(0).equals("metrics")) {
+            return new Route(Protocol.METRICS, null, null, path, false);
+        }
+        if (!trailingSlash && n == 2 && isBazelKind(segments.get(0))) {
+            return bazel(null, segments.get(0), segments.get(1), path);
+        }
+        // /<instance>/ac/<sha256>; a non-hex last segment falls through to FILES so that a ccache "subdirs" key
+        // under a path prefix that happens to start with "ac" still works.
+        if (!trailingSlash && n == 3 && isBazelKind(segments.get(1)) && SHA256.matcher(segments.get(2)).matches()) {
+            return bazel(segments.get(0), segments.get(1), segments.get(2), path);
+        }
+        if (!trailingSlash && n == 2 && segments.get(0).equals("cache")) {
+            String key = segments.get(1);
+            if (!Store.KEY_PATTERN.matcher(key).matches()) {
+                throw new MalformedPathException("Gradle cache key '" + key + "' must match "
+                        + Store.KEY_PATTERN.pattern());
+            }
+            return new Route(Protocol.GRADLE, GRADLE, key, path, false);
+        }
+        if (trailingSlash) {
+            return new Route(Protocol.FILES, FILES, null, path, false);
+        }
+        return new Route(Protocol.FILES, FILES, fileKey(path), path, false);
+    }
+
+    private static boolean isBazelKind(String segment) {
+        return segment.equals("ac") || segment.equals("cas");
+    }
+
+    private static Route bazel(String instance, String kind, String hash, String path) throws MalformedPathException {
+        if (!SHA256.matcher(hash).matches()) {
+            throw new MalformedPathException("Bazel " + kind + " key '" + hash
+                    + "' must be a SHA-256: 64 lower-case hex digits");
+        }
+        String namespace = kind.equals("ac") ? BAZEL_AC : BAZEL_CAS;
+        if (instance != null) {
+            if (!INSTANCE.matcher(instance).matches()) {
+                throw new MalformedPathException("instance name '" + instance + "' must match " + INSTANCE.pattern());
+            }
+            namespace = namespace + "--" + instance;
+        }
+        return new Route(Protocol.BAZEL, namespace, hash, path, kind.equals("cas"));
+    }
+
+    private static void checkSegment(String s) throws MalformedPathException {
+        if (s.isEmpty()) {
+            throw new MalformedPathException("empty path segment (//)");
+        }
+        if (s.equals(".") || s.equals("..")) {
+            throw new MalformedPathException("path segment '" + s + "' is not allowed");
+        }
+        if (!SEGMENT.matcher(s).matches()) {
+            throw new MalformedPathException("path segment '" + s
+                    + "' may hold only letters, digits, '.', '_', '~' and '-' (no escapes)");
+        }
+    }
+
+    /** Paths are arbitrary, store keys are not: the key of a file is the SHA-256 of its normalised path. */
+    private static String fileKey(String path) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(md.digest(path.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+}

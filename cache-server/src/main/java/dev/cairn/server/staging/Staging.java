@@ -1,0 +1,86 @@
+package dev.cairn.server.staging;
+
+import dev.cairn.spi.store.BlobTooLargeException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Where request bodies wait until they are complete and verified: a file pool or temporary files. Nothing staged
+ * is ever visible in the store; a failed or aborted upload frees what it had staged.
+ */
+public abstract class Staging implements AutoCloseable {
+    static final int CHUNK = 64 * 1024;
+
+    /**
+     * Copies a request body into staging.
+     *
+     * @param in the body; read to its end
+     * @param limit the most bytes accepted, 0 for no limit
+     * @param sha256 whether to compute the content's SHA-256
+     * @return the staged upload (the caller closes it)
+     * @throws BlobTooLargeException when the body exceeds {@code limit}; nothing stays staged
+     * @throws IOException when the body cannot be read (client went away) or staging fails; nothing stays staged
+     */
+    public final StagedUpload stage(InputStream in, long limit, boolean sha256) throws IOException {
+        MessageDigest md = sha256 ? sha256() : null;
+        Sink sink = newSink();
+        boolean ok = false;
+        try {
+            byte[] buf = new byte[CHUNK];
+            long total = 0;
+            int n;
+            while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
+                total += n;
+                if (limit > 0 && total > limit) {
+                    throw new BlobTooLargeException("upload exceeds the maximum blob size of " + limit + " bytes");
+                }
+                if (md != null) {
+                    md.update(buf, 0, n);
+                }
+                sink.write(buf, n);
+            }
+            StagedUpload staged = sink.finish(md == null ? null : HexFormat.of().formatHex(md.digest()));
+            ok = true;
+            return staged;
+        } finally {
+            if (!ok) {
+                sink.abort();
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
+        }
+    }
+
+    /** @return a fresh place to write one upload into */
+    abstract Sink newSink() throws IOException;
+
+    /** @return number of uploads staged right now (for status) */
+    public abstract long inFlight();
+
+    /** @return a short description for status, e.g. {@code temp:/tmp/cairn-staging-1} */
+    public abstract String describe();
+
+    /** Releases the staging area. */
+    @Override
+    public abstract void close() throws IOException;
+
+    /** One upload being written. */
+    interface Sink {
+        void write(byte[] buf, int len) throws IOException;
+
+        StagedUpload finish(String sha256) throws IOException;
+
+        /** Frees everything written; never throws. */
+        void abort();
+    }
+}
