@@ -11,7 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -351,7 +351,8 @@ public final class AtomicWriter {
         Map<String, Object> attrs;
         try {
             attrs = Files.readAttributes(path, "unix:mode,uid,gid,size,isRegularFile", NOFOLLOW);
-        } catch (NoSuchFileException e) {
+        } catch (FileSystemException e) {
+            // missing, or a parent is now a file: either way the old version differs
             return true;
         }
         if (!(Boolean) attrs.get("isRegularFile")) {
