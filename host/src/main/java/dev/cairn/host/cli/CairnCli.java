@@ -61,7 +61,7 @@ public final class CairnCli {
 
     private int runBuiltIn(String[] args, Arguments parsed) {
         CommandLine cli = commandLine();
-        if (parsed.command() == null) {
+        if (parsed.command() == null || parsed.command().equals("--help") || parsed.command().equals("-h")) {
             // Root help lists plugin commands too, when the config and plugins load.
             cli.getCommandSpec().usageMessage().footer(pluginCommandsFooter(parsed.config()));
         }

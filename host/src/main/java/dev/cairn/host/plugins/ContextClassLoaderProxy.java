@@ -79,10 +79,19 @@ public final class ContextClassLoaderProxy implements InvocationHandler {
         thread.setContextClassLoader(loader);
         try {
             Object result = method.invoke(target, args);
+            if (result == null || result instanceof Class<?> || Proxy.isProxyClass(result.getClass())) {
+                return result;
+            }
+            // Generic factories erase their return type to Object: decide by what the result implements.
+            java.util.LinkedHashSet<Class<?>> spi = new java.util.LinkedHashSet<>();
             Class<?> returned = method.getReturnType();
-            if (result != null && returned.isInterface() && returned.getName().startsWith(SPI_PACKAGE)
-                    && !returned.getName().startsWith("dev.cairn.spi.Named")) {
-                return wrapAs(returned, result);
+            if (returned.isInterface() && returned.getName().startsWith(SPI_PACKAGE)) {
+                spi.add(returned);
+            }
+            collectSpiInterfaces(result.getClass(), spi);
+            spi.removeIf(i -> i == dev.cairn.spi.Named.class);
+            if (!spi.isEmpty() && returned.isAssignableFrom(spi.iterator().next())) {
+                return wrapAs(spi.iterator().next(), result);
             }
             return result;
         } catch (InvocationTargetException e) {
