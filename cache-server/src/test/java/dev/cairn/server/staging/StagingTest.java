@@ -1,0 +1,207 @@
+package dev.cairn.server.staging;
+
+import dev.cairn.spi.pool.FilePool;
+import dev.cairn.spi.pool.PoolFile;
+import dev.cairn.spi.pool.RegionType;
+import dev.cairn.spi.store.BlobTooLargeException;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StagingTest {
+    static byte[] random(int n) {
+        byte[] b = new byte[n];
+        new Random(7).nextBytes(b);
+        return b;
+    }
+
+    static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    /** A body that fails half-way, like a client that disconnects. */
+    static InputStream failingAfter(byte[] prefix) {
+        return new InputStream() {
+            final InputStream in = new ByteArrayInputStream(prefix);
+
+            @Override
+            public int read() throws IOException {
+                int c = in.read();
+                if (c < 0) {
+                    throw new IOException("early EOF");
+                }
+                return c;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n < 0) {
+                    throw new IOException("early EOF");
+                }
+                return n;
+            }
+        };
+    }
+
+    static long files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    @Nested
+    class TempFiles {
+        @TempDir
+        Path dir;
+
+        @Test
+        void stagesRereadablyWithDigestAndFreesOnClose() throws Exception {
+            byte[] body = random(300_000);
+            try (TempFileStaging staging = TempFileStaging.open(dir)) {
+                StagedUpload up = staging.stage(new ByteArrayInputStream(body), 0, true);
+                assertEquals(body.length, up.size());
+                assertEquals(sha256(body), up.sha256());
+                assertEquals(1, staging.inFlight());
+                for (int i = 0; i < 2; i++) {
+                    try (InputStream in = up.open()) {
+                        assertArrayEquals(body, in.readAllBytes());
+                    }
+                }
+                up.close();
+                assertEquals(0, files(dir));
+                assertEquals(0, staging.inFlight());
+            }
+        }
+
+        @Test
+        void tooLargeAndFailedBodiesLeaveNothing() throws Exception {
+            try (TempFileStaging staging = TempFileStaging.open(dir)) {
+                assertThrows(BlobTooLargeException.class,
+                        () -> staging.stage(new ByteArrayInputStream(random(100_001)), 100_000, false));
+                assertThrows(IOException.class, () -> staging.stage(failingAfter(random(200_000)), 0, false));
+                assertEquals(0, files(dir));
+                assertEquals(0, staging.inFlight());
+                StagedUpload up = staging.stage(new ByteArrayInputStream(new byte[0]), 0, false);
+                assertNull(up.sha256());
+                up.close();
+            }
+        }
+
+        @Test
+        void sweepsLeftoversOfACrashAtStart() throws Exception {
+            Files.write(dir.resolve("upload-123.part"), new byte[10]);
+            Files.write(dir.resolve("keep.txt"), new byte[1]);
+            TempFileStaging.open(dir).close();
+            assertFalse(Files.exists(dir.resolve("upload-123.part")));
+            assertTrue(Files.exists(dir.resolve("keep.txt")), "only our own files are removed");
+        }
+
+        @Test
+        void anOwnTempDirIsRemovedOnClose() throws Exception {
+            TempFileStaging staging = TempFileStaging.open(null);
+            Path own = staging.dir();
+            staging.stage(new ByteArrayInputStream(random(10)), 0, false);
+            staging.close();
+            assertFalse(Files.exists(own));
+        }
+    }
+
+    @Nested
+    class Pool {
+        /** A pool of heap-backed files that counts open files. */
+        final class HeapPool implements FilePool {
+            int open;
+
+            @Override
+            public PoolFile newFile() {
+                open++;
+                return new PoolFile() {
+                    ByteBuffer data = ByteBuffer.allocate(0);
+
+                    @Override
+                    public int readAt(ByteBuffer dst, long offset) {
+                        if (offset >= data.limit()) {
+                            return -1;
+                        }
+                        int n = (int) Math.min(dst.remaining(), data.limit() - offset);
+                        dst.put(data.duplicate().position((int) offset).limit((int) offset + n));
+                        return n;
+                    }
+
+                    @Override
+                    public void writeAt(ByteBuffer src, long offset) {
+                        int end = (int) offset + src.remaining();
+                        if (end > data.capacity()) {
+                            ByteBuffer bigger = ByteBuffer.allocate(Math.max(end, data.capacity() * 2));
+                            bigger.put(data.duplicate().position(0));
+                            data = bigger.limit(data.limit());
+                        }
+                        data.limit(Math.max(data.limit(), end));
+                        data.duplicate().position((int) offset).put(src);
+                    }
+
+                    @Override
+                    public long size() {
+                        return data.limit();
+                    }
+
+                    @Override
+                    public void truncate(long size) {
+                        data.limit((int) size);
+                    }
+
+                    @Override
+                    public long nextRegionOffset(long offset, RegionType type) {
+                        return type == RegionType.DATA ? offset : data.limit();
+                    }
+
+                    @Override
+                    public void close() {
+                        open--;
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+            }
+        }
+
+        @Test
+        void stagesIntoPoolFilesAndFreesThem() throws Exception {
+            HeapPool pool = new HeapPool();
+            PoolStaging staging = new PoolStaging(pool);
+            byte[] body = random(200_000);
+            try (StagedUpload up = staging.stage(new ByteArrayInputStream(body), 0, true)) {
+                assertEquals(1, pool.open);
+                assertEquals(sha256(body), up.sha256());
+                try (InputStream in = up.open()) {
+                    assertArrayEquals(body, in.readAllBytes());
+                }
+            }
+            assertEquals(0, pool.open);
+            assertThrows(IOException.class, () -> staging.stage(failingAfter(random(100_000)), 0, false));
+            assertEquals(0, pool.open);
+            assertEquals(0, staging.inFlight());
+        }
+    }
+}
