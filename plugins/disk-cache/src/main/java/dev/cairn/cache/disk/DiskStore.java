@@ -610,6 +610,11 @@ final class DiskStore implements Store, StatusSource {
         return index.lruOrder();
     }
 
+    /** @return bytes of complete entries plus bytes reserved by writes in progress, read atomically (tests) */
+    long usedAndReservedBytes() {
+        return index.usedAndReserved();
+    }
+
     /** @return bytes reserved by writes in progress (tests) */
     long reservedBytes() {
         return index.reserved();

@@ -202,6 +202,11 @@ final class EntryIndex {
         return used;
     }
 
+    /** @return bytes used plus bytes reserved, read atomically */
+    synchronized long usedAndReserved() {
+        return used + reserved;
+    }
+
     synchronized long reserved() {
         return reserved;
     }
