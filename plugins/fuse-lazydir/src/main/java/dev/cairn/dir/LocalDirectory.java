@@ -147,7 +147,11 @@ public final class LocalDirectory implements Directory {
         if (!options.contains(OpenFlag.EXCLUSIVE)) {
             try {
                 FileType type = lstat(name).type();
-                if (type != FileType.REGULAR && type != FileType.SYMLINK) {
+                if (type == FileType.SYMLINK) {
+                    throw new java.nio.file.FileSystemException(where(name), null,
+                            "is a symbolic link, which is never followed");
+                }
+                if (type != FileType.REGULAR) {
                     throw new java.nio.file.FileSystemException(where(name), null, "not a regular file");
                 }
             } catch (NoSuchFileException e) {
@@ -161,7 +165,10 @@ public final class LocalDirectory implements Directory {
         try {
             return Files.newByteChannel(p, opts, PosixFilePermissions.asFileAttribute(permissions(mode)));
         } catch (java.nio.file.FileSystemException e) {
-            if (e.getReason() != null && e.getReason().contains("symbolic link")) {
+            throw e;
+        } catch (IOException e) {
+            // The JDK reports O_NOFOLLOW's ELOOP as a plain IOException.
+            if (e.getMessage() != null && e.getMessage().contains("symbolic link")) {
                 throw new java.nio.file.FileSystemException(where(name), null,
                         "is a symbolic link, which is never followed");
             }
