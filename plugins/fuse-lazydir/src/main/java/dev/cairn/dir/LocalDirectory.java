@@ -59,11 +59,21 @@ public final class LocalDirectory implements Directory {
     public static LocalDirectory open(Path root) throws IOException {
         Objects.requireNonNull(root, "root is null");
         String path = root.toAbsolutePath().toString();
+        LocalDirectory dir;
         try {
-            return new LocalDirectory(Posix.LIBC.open(path, DIR_FLAGS, 0), path);
+            dir = new LocalDirectory(Posix.LIBC.open(path, DIR_FLAGS, 0), path);
         } catch (LastErrorException e) {
             throw Errors.of(e, path, null);
         }
+        // An O_PATH open succeeds even on a dead FUSE mount; one stat through the descriptor asks the file system
+        // itself, so a stale mount ("Transport endpoint is not connected") fails here, at open, not later.
+        try {
+            Files.readAttributes(Path.of("/proc/self/fd/" + dir.fd), "unix:mode");
+        } catch (IOException e) {
+            dir.close();
+            throw new java.nio.file.FileSystemException(path, null, "not usable: " + e.getMessage());
+        }
+        return dir;
     }
 
     private int fd() throws IOException {

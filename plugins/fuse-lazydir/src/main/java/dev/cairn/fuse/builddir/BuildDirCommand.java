@@ -117,7 +117,12 @@ public final class BuildDirCommand implements PluginCommand {
             io.err().println("cairn builddir: " + e.getMessage());
             return 1;
         }
-        Thread hook = new Thread(() -> closeQuietly(mount, io.err()), "cairn-builddir-unmount");
+        Thread hook = new Thread(() -> {
+            if (closeQuietly(mount, io.err())) {
+                io.out().println("unmounted " + mount.mountpoint() + " on shutdown");
+                io.out().flush();
+            }
+        }, "cairn-builddir-unmount");
         Runtime.getRuntime().addShutdownHook(hook);
         io.out().println("mounted " + manifest.entries().size() + " entries at " + mount.mountpoint());
         io.out().flush();
@@ -127,20 +132,22 @@ public final class BuildDirCommand implements PluginCommand {
         } catch (IllegalStateException shuttingDown) {
             return 0; // the hook unmounts
         }
-        closeQuietly(mount, io.err());
+        boolean clean = closeQuietly(mount, io.err());
         if (mount.failure().isPresent()) {
             io.err().println("cairn builddir: the FUSE loop failed: " + mount.failure().get().getMessage());
             return 1;
         }
         io.out().println("unmounted " + mount.mountpoint());
-        return 0;
+        return clean ? 0 : 1;
     }
 
-    private static void closeQuietly(FuseMount mount, PrintStream err) {
+    private static boolean closeQuietly(FuseMount mount, PrintStream err) {
         try {
             mount.close();
+            return true;
         } catch (IOException e) {
             err.println("cairn builddir: " + e.getMessage());
+            return false;
         }
     }
 
