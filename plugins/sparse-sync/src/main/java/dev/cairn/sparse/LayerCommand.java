@@ -65,8 +65,9 @@ abstract class LayerCommand implements PluginCommand {
             Progress progress = new Progress(name(), writesFirst() ? b.size() : a.size(), ctx.clock(), io.err(),
                     io.terminal());
             String line;
-            try (ProgressTicker ignored = new ProgressTicker(progress, io.terminal())) {
+            try (ProgressTicker ticker = new ProgressTicker(progress, io.terminal())) {
                 line = apply(a, b, progress);
+                ticker.done();
             }
             io.out().println(line);
             return 0;

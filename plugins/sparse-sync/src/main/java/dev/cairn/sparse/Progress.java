@@ -82,6 +82,14 @@ final class Progress {
         }
     }
 
+    /** After a failure: ends a partly drawn bar's line so the error starts on a line of its own. */
+    synchronized void abandon() {
+        if (terminal && lastPercent >= 0) {
+            out.println();
+            out.flush();
+        }
+    }
+
     static String seconds(long millis) {
         return String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 final class ProgressTicker implements AutoCloseable {
     private final Progress progress;
     private final ScheduledExecutorService timer;
+    private volatile boolean done;
 
     ProgressTicker(Progress progress, boolean terminal) {
         this.progress = progress;
@@ -20,6 +21,12 @@ final class ProgressTicker implements AutoCloseable {
         timer.scheduleAtFixedRate(progress::report, period, period, TimeUnit.MILLISECONDS);
     }
 
+    /** Marks the work finished, so closing prints the final 100% state. */
+    void done() {
+        done = true;
+    }
+
+    /** Stops reporting; prints the final state after {@link #done()}, else only ends a bar's line. */
     @Override
     public void close() {
         timer.shutdownNow();
@@ -28,6 +35,10 @@ final class ProgressTicker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        progress.finish();
+        if (done) {
+            progress.finish();
+        } else {
+            progress.abandon();
+        }
     }
 }

@@ -106,9 +106,10 @@ public final class SyncCommand implements PluginCommand {
         try (FileIoProcessor src = fileIo.open(source, Set.of(StandardOpenOption.READ))) {
             Progress progress = new Progress("sync", src.size(), ctx.clock(), io.err(), io.terminal());
             SyncSummary summary;
-            try (ProgressTicker ignored = new ProgressTicker(progress, io.terminal())) {
+            try (ProgressTicker ticker = new ProgressTicker(progress, io.terminal())) {
                 summary = new SyncEngine(options, w -> io.err().println("cairn sync: warning: " + w))
                         .run(src, source, target, progress);
+                ticker.done();
             }
             io.out().println(summary.line());
             return 0;
