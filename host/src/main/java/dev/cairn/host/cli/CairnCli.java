@@ -21,7 +21,7 @@ import java.util.Set;
  * get their arguments raw. {@code --config <file>} is accepted anywhere before {@code --}.
  */
 public final class CairnCli {
-    static final Set<String> BUILT_IN = Set.of("plugins", "config", "serve", "help");
+    static final Set<String> BUILT_IN = Set.of("plugins", "config", "serve", "project", "help");
     private final Bootstrap bootstrap;
     private final InputStream in;
     private final PrintStream out;
@@ -52,6 +52,10 @@ public final class CairnCli {
         if (parsed.error() != null) {
             err.println("cairn: " + parsed.error());
             return ExitCodes.USAGE;
+        }
+        if ("project".equals(parsed.command())) {
+            // Its own parser: arguments pass through untouched (it needs no config or plugins).
+            return dev.cairn.projection.ProjectCli.run(parsed.rest(), out, err);
         }
         if (parsed.command() == null || BUILT_IN.contains(parsed.command()) || parsed.command().startsWith("-")) {
             return runBuiltIn(args, parsed);

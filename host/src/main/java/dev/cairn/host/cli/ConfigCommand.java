@@ -54,7 +54,6 @@ final class ConfigCommand implements Callable<Integer> {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = "Print the effective configuration (environment substituted, secrets masked).")
     static final class Show implements Callable<Integer> {
-        private static final Pattern SECRET = Pattern.compile("(?i).*(secret|password|token|credential).*");
         @ParentCommand
         ConfigCommand parent;
 
@@ -62,28 +61,12 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             CairnCli cli = parent.root.cli;
             LoadedConfig loaded = cli.bootstrap().loadConfig(parent.root.config);
-            JsonNode tree = loaded.tree().deepCopy();
-            mask(tree);
+            JsonNode tree = dev.cairn.host.config.SecretMasking.masked(loaded.tree());
             cli.out().println("# " + loaded.source().description());
             cli.out().print(ConfigBinder.newMapper().writeValueAsString(tree).replaceFirst("^---\\n", ""));
             return ExitCodes.OK;
         }
 
-        private static void mask(JsonNode node) {
-            if (node instanceof ObjectNode o) {
-                List<String> names = new java.util.ArrayList<>();
-                o.fieldNames().forEachRemaining(names::add);
-                for (String name : names) {
-                    if (SECRET.matcher(name).matches() && o.get(name).isValueNode()) {
-                        o.set(name, TextNode.valueOf("****"));
-                    } else {
-                        mask(o.get(name));
-                    }
-                }
-            } else if (node instanceof ArrayNode a) {
-                a.forEach(Show::mask);
-            }
-        }
     }
 
     /** Prints the embedded default configuration, a starting point for conf/cairn.yaml. */

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 /** {@code cairn}: prints help when run without a command. */
 @Command(name = "cairn", mixinStandardHelpOptions = true, versionProvider = RootCommand.Version.class,
         description = "Cairn: a plugin host for the storage building blocks of build farms and container hosts.",
-        subcommands = {PluginsCommand.class, ConfigCommand.class, ServeCommand.class,
+        subcommands = {PluginsCommand.class, ConfigCommand.class, ServeCommand.class, ProjectCommand.class,
                 picocli.CommandLine.HelpCommand.class},
         footerHeading = "%n", commandListHeading = "%nCommands:%n",
         exitCodeListHeading = "%nExit codes:%n",

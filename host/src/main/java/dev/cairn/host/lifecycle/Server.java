@@ -60,6 +60,21 @@ public final class Server implements AutoCloseable {
         return host.binder().bind(host.config().server(), ServerConfig.class, "server");
     }
 
+    /** @return what {@code GET /status} and {@code /metrics} show, for the status directory */
+    public dev.cairn.spi.StatusSource status() {
+        return new dev.cairn.spi.StatusSource() {
+            @Override
+            public java.util.Map<String, Object> status() {
+                return cacheServer.status();
+            }
+
+            @Override
+            public List<dev.cairn.spi.MetricSample> metrics() {
+                return cacheServer.metrics();
+            }
+        };
+    }
+
     /** @return the cache server, once started */
     public CacheServer cacheServer() {
         return cacheServer;

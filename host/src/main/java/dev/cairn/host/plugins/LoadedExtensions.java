@@ -11,12 +11,16 @@ import org.slf4j.LoggerFactory;
 public record LoadedExtensions(ExtensionRegistry registry, CairnPluginManager manager) implements AutoCloseable {
     @Override
     public void close() {
-        if (manager != null) {
+        if (manager == null) {
+            return;
+        }
+        // One by one over a copy: PF4J's unloadPlugins() iterates the list it modifies.
+        for (org.pf4j.PluginWrapper plugin : new java.util.ArrayList<>(manager.getPlugins())) {
             try {
-                manager.stopPlugins();
-                manager.unloadPlugins();
+                manager.unloadPlugin(plugin.getPluginId());
             } catch (RuntimeException e) {
-                LoggerFactory.getLogger(LoadedExtensions.class).warn("unloading plugins failed: {}", e.toString());
+                LoggerFactory.getLogger(LoadedExtensions.class).warn("unloading plugin {} failed: {}",
+                        plugin.getPluginId(), e.toString());
             }
         }
     }
