@@ -65,7 +65,7 @@ public final class LayerExtractor {
             buffered.reset();
             InputStream tarBytes = buffered;
             if (b1 == 0x1f && b2 == 0x8b) {
-                tarBytes = GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(true).get();
+                tarBytes = GzipCompressorInputStream.builder().setInputStream(buffered).setDecompressConcatenated(false).get();
             } else if (b1 == 0x28 && b2 == 0xb5) {
                 throw new IOException("zstd-compressed layers are not supported; use tar or tar.gz");
             }
@@ -91,6 +91,14 @@ public final class LayerExtractor {
                 count++;
             }
             byte[] drain = new byte[65536];
+            if (tarBytes != buffered) {
+                while (tarBytes.read(drain) >= 0) {
+                    // up to the gzip trailer
+                }
+            }
+            if (raw instanceof ArchiveEndAware aware) {
+                aware.archiveEnded();
+            }
             while (digesting.read(drain) >= 0) {
                 // the digest covers the whole blob, including padding after the end-of-archive blocks
             }
@@ -153,7 +161,8 @@ public final class LayerExtractor {
         }
     }
 
-    static LayerEntry toEntry(TarArchiveEntry te, String path) throws UnsafeArchiveException {
+    /** Describes a tar entry whose name was already normalized with {@link EntryPaths#normalize}. */
+    public static LayerEntry toEntry(TarArchiveEntry te, String path) throws UnsafeArchiveException {
         Map<String, byte[]> xattrs = new HashMap<>();
         for (Map.Entry<String, String> h : te.getExtraPaxHeaders().entrySet()) {
             if (h.getKey().startsWith("SCHILY.xattr.")) {

@@ -55,9 +55,20 @@ public final class LayerIndex {
         this.root.ready = true;
     }
 
-    /** Points at the content's new place after the layer's directory was moved into the store. */
-    public void relocate(Path newRoot) {
-        contentRoot = Objects.requireNonNull(newRoot, "newRoot is null");
+    /** A file move. */
+    public interface Move {
+        /** Moves the content. */
+        void run() throws IOException;
+    }
+
+    /**
+     * Moves the content (the layer entering the store) and points the index at its new place, atomically with
+     * respect to {@link #contentPath}; a reader that computed the old path just before retries once.
+     */
+    public synchronized void relocate(Path newRoot, Move move) throws IOException {
+        Objects.requireNonNull(newRoot, "newRoot is null");
+        move.run();
+        contentRoot = newRoot;
     }
 
     /** @return the directory holding file content */
@@ -271,7 +282,7 @@ public final class LayerIndex {
     /**
      * Lists a directory, waiting for the directory's own entry while the layer is arriving.
      */
-    public Path contentPath(Node node) {
+    public synchronized Path contentPath(Node node) {
         return contentRoot.resolve(entry(node).path());
     }
 

@@ -100,8 +100,9 @@ public final class LayerStore {
     }
 
     /**
-     * Moves a fully extracted staging directory ({@code rootfs/} inside) into the store under its digest.
-     * If the digest is already stored, the staging copy is left for the caller to delete.
+     * Moves a fully extracted staging directory ({@code rootfs/} inside) into the store under its digest and points
+     * the index at it. If the digest is already stored, the index points at the stored copy and the staging copy is
+     * left for the caller to delete.
      */
     public StoredLayer publish(Path staging, String digest, LayerIndex index) throws IOException {
         checkDigest(digest);
@@ -112,16 +113,19 @@ public final class LayerStore {
         synchronized (this) {
             try (FileLock ignored = lock()) {
                 if (Files.exists(target.resolve("complete"))) {
+                    index.relocate(target.resolve("rootfs"), () -> { });
                     return layer(digest).orElseThrow();
                 }
                 if (Files.exists(target)) {
                     deleteTree(target); // an incomplete leftover
                 }
-                try {
-                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-                    throw new IOException("could not move layer " + digest + " into " + target, e);
-                }
+                index.relocate(target.resolve("rootfs"), () -> {
+                    try {
+                        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
+                        throw new IOException("could not move layer " + digest + " into " + target, e);
+                    }
+                });
             }
         }
         return layer(digest).orElseThrow();
