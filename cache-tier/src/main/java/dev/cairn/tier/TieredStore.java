@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Several stores stacked into one, fastest first (e.g. {@code cache.stores: [disk, s3]}).
@@ -224,6 +225,9 @@ public final class TieredStore implements Store, StatusSource {
             throw new IllegalArgumentException("an entry needs at least one blob");
         }
         blobs.keySet().forEach(Store::checkName);
+        AtomicReference<IOException> sourceFailure = new AtomicReference<>();
+        Map<String, BlobSource> checked = new LinkedHashMap<>();
+        blobs.forEach((name, source) -> checked.put(name, new CheckedSource(name, source, sourceFailure)));
         List<Exception> errors = new ArrayList<>();
         IOException refusal = null;
         boolean stored = false;
@@ -233,10 +237,14 @@ public final class TieredStore implements Store, StatusSource {
                 continue;
             }
             try {
-                tiers.get(i).put(key, blobs);
+                tiers.get(i).put(key, checked);
                 h.succeeded();
                 stored = true;
             } catch (IOException | RuntimeException e) {
+                if (sourceFailure.get() != null) {
+                    // The caller's content failed, not the tier: report it and write no further tier.
+                    throw sourceFailure.get();
+                }
                 if (!isOutage(e)) {
                     h.succeeded(); // it answered
                     if (refusal == null || e instanceof BlobTooLargeException) {
@@ -331,7 +339,10 @@ public final class TieredStore implements Store, StatusSource {
         throw allFailed("reading statistics", errors);
     }
 
-    /** Cleans every tier that is up with the same limits; returns the sum. */
+    /**
+     * Cleans every tier that is up with the same limits. Returns the largest result of one tier (an entry removed
+     * from two tiers counts once), not the sum.
+     */
     @Override
     public CleanResult clean(long maxSize, Duration maxAge) throws IOException {
         List<Exception> errors = new ArrayList<>();
@@ -347,8 +358,8 @@ public final class TieredStore implements Store, StatusSource {
                 CleanResult r = tiers.get(i).clean(maxSize, maxAge);
                 h.succeeded();
                 answered = true;
-                entries += r.entriesRemoved();
-                bytes += r.bytesRemoved();
+                entries = Math.max(entries, r.entriesRemoved());
+                bytes = Math.max(bytes, r.bytesRemoved());
             } catch (IOException | RuntimeException e) {
                 if (!isOutage(e)) {
                     throw e;

@@ -189,6 +189,27 @@ class TieredStoreTest {
         }
 
         @Test
+        void aFailingSourceIsTheCallersErrorNotAnOutage() throws Exception {
+            BlobSource broken = new BlobSource() {
+                @Override
+                public long size() {
+                    return 10;
+                }
+
+                @Override
+                public java.io.InputStream open() throws java.io.IOException {
+                    throw new java.io.IOException("client went away");
+                }
+            };
+            java.io.IOException e = assertThrows(java.io.IOException.class,
+                    () -> tiered.put("k1", Map.of("output", broken)));
+            assertEquals("client went away", e.getMessage());
+            assertTrue(tiered.health(0).isUp());
+            assertTrue(tiered.health(1).isUp());
+            assertEquals(0, slow.calls.get(), "the slow tier was not asked to read a broken source again");
+        }
+
+        @Test
         void everyTierDownIsUnavailable() throws Exception {
             fast.down(true);
             slow.down(true);
