@@ -45,6 +45,14 @@ final class ConfigCommand implements Callable<Integer> {
                 Server.serverConfig(session.host());
                 cli.out().println("config OK: " + session.host().loaded().source().description());
                 roles.forEach(r -> cli.out().println("  " + r));
+                cli.out().println("effective configuration (environment substituted, secrets masked):");
+                try {
+                    cli.out().print(ConfigBinder.newMapper().writeValueAsString(
+                            dev.cairn.host.config.SecretMasking.masked(session.host().loaded().tree()))
+                            .replaceFirst("^---\\n", ""));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalStateException(e);
+                }
                 return ExitCodes.OK;
             }
         }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ServerTest {
@@ -66,6 +67,52 @@ class ServerTest {
             assertEquals("classpath", new ObjectMapper().readTree(published.toFile()).at("/plugins/0/id").asText());
             String config = Files.readString(home.resolve("var/status/config.yaml"));
             assertTrue(config.contains("****") && !config.contains("t0ps3cret"), config);
+        }
+    }
+
+    private Host host(String yaml, LoadedExtensions ext) {
+        LoadedConfig loaded = new ConfigLoader(new ConfigBinder(), Map.<String, String>of()::get)
+                .parse(yaml, ConfigSource.embedded());
+        return new Host(home, loaded, ext.registry(), new ConfigBinder(), Clock.systemUTC());
+    }
+
+    @Test
+    void servicesStartInOrderAndStopInReverseOrder() throws Exception {
+        dev.cairn.host.testing.TestExtensions.SERVICE_EVENTS.clear();
+        try (LoadedExtensions ext = new ExtensionLoader(getClass().getClassLoader()).load(home.resolve("plugins"), List.of())) {
+            Server server = new Server(host("""
+                    server: {port: 0}
+                    cache: {stores: [{type: alpha}]}
+                    services: [{type: recorder, label: a}, {type: recorder, label: b}]
+                    """, ext));
+            server.start();
+            assertEquals(List.of("start:a", "start:b"), dev.cairn.host.testing.TestExtensions.SERVICE_EVENTS);
+            HttpResponse<String> status = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    server.cacheServer().uri().resolve("/status")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("b", new ObjectMapper().readTree(status.body()).at("/services/services[1]:recorder/label").asText(),
+                    status.body());
+            server.close();
+            server.awaitStop();
+            assertEquals(List.of("start:a", "start:b", "stop:b", "stop:a"),
+                    dev.cairn.host.testing.TestExtensions.SERVICE_EVENTS);
+            assertThrows(java.io.IOException.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    server.cacheServer().uri().resolve("/status")).build(), HttpResponse.BodyHandlers.ofString()),
+                    "the listener is closed");
+        }
+    }
+
+    @Test
+    void aServiceThatFailsToStartStopsTheOnesBeforeIt() throws Exception {
+        dev.cairn.host.testing.TestExtensions.SERVICE_EVENTS.clear();
+        try (LoadedExtensions ext = new ExtensionLoader(getClass().getClassLoader()).load(home.resolve("plugins"), List.of())) {
+            Server server = new Server(host("""
+                    server: {port: 0}
+                    cache: {stores: [{type: alpha}]}
+                    services: [{type: recorder, label: a}, {type: recorder, label: b, failOnStart: true}]
+                    """, ext));
+            IllegalStateException e = assertThrows(IllegalStateException.class, server::start);
+            assertEquals("service b cannot start", e.getMessage());
+            assertEquals(List.of("start:a", "stop:a"), dev.cairn.host.testing.TestExtensions.SERVICE_EVENTS);
         }
     }
 }

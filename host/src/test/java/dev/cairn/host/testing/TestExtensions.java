@@ -111,6 +111,36 @@ public final class TestExtensions {
         }
     }
 
+    /** Every start and stop of a test service, in order, as {@code start:<label>} / {@code stop:<label>}. */
+    public static final List<String> SERVICE_EVENTS = new CopyOnWriteArrayList<>();
+
+    /** @param label names the service in events @param failOnStart make start() throw */
+    public record ServiceConfig(String label, Boolean failOnStart) {
+        /** Defaults. */
+        public ServiceConfig {
+            label = label == null ? "svc" : label;
+            failOnStart = failOnStart != null && failOnStart;
+        }
+    }
+
+    /** Service factory {@code recorder}: records start/stop. */
+    public static final class RecordingServices implements dev.cairn.spi.service.ServiceFactory<ServiceConfig> {
+        @Override public String name() { return "recorder"; }
+        @Override public Class<ServiceConfig> configType() { return ServiceConfig.class; }
+        @Override public dev.cairn.spi.service.Service create(ServiceConfig c, HostContext ctx) {
+            return new dev.cairn.spi.service.Service() {
+                @Override public void start() {
+                    if (c.failOnStart()) {
+                        throw new IllegalStateException("service " + c.label() + " cannot start");
+                    }
+                    SERVICE_EVENTS.add("start:" + c.label());
+                }
+                @Override public void stop() { SERVICE_EVENTS.add("stop:" + c.label()); }
+                @Override public Map<String, Object> status() { return Map.of("label", c.label()); }
+            };
+        }
+    }
+
     /** Command {@code hello}: prints its arguments and the configured io mode. */
     public static final class HelloCommand implements PluginCommand {
         @Override public String name() { return "hello"; }
