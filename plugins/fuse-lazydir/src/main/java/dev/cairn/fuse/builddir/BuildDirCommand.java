@@ -109,6 +109,10 @@ public final class BuildDirCommand implements PluginCommand {
         } catch (IllegalArgumentException e) {
             io.err().println("cairn builddir: invalid manifest " + positional.get(0) + ": " + e.getMessage());
             return 2;
+        } catch (LinkageError e) {
+            io.err().println("cairn builddir: libfuse 2 could not be loaded (install it: apt-get install fuse"
+                    + " libfuse2): " + e.getMessage());
+            return 1;
         }
         FuseMount mount;
         try {
