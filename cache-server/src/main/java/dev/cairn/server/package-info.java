@@ -43,7 +43,7 @@
  *
  * <h2>Uploads</h2>
  * A body is staged in the host's file pool, or in {@code upload-*.part} files of {@code server.stagingDir}, while
- * it arrives; it is put into the store only when complete, of the announced length and (for the CAS) of the right
+ * it arrives (a body smaller than 64 KiB stays on the heap); it is put into the store only when complete, of the announced length and (for the CAS) of the right
  * hash. A failed or aborted upload frees its staged bytes and leaves nothing in the store. Blobs are streamed in
  * 64 KiB chunks both ways; no blob is ever held in memory whole (except ones of at most 64 KiB on GET).
  *

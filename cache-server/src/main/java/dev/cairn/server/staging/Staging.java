@@ -2,15 +2,18 @@ package dev.cairn.server.staging;
 
 import dev.cairn.spi.store.BlobTooLargeException;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * Where request bodies wait until they are complete and verified: a file pool or temporary files. Nothing staged
- * is ever visible in the store; a failed or aborted upload frees what it had staged.
+ * Where request bodies wait until they are complete and verified: a file pool or temporary files (bodies smaller
+ * than one 64 KiB chunk stay on the heap). Nothing staged is ever visible in the store; a failed or aborted upload
+ * frees what it had staged.
  */
 public abstract class Staging implements AutoCloseable {
     static final int CHUNK = 64 * 1024;
@@ -27,17 +30,24 @@ public abstract class Staging implements AutoCloseable {
      */
     public final StagedUpload stage(InputStream in, long limit, boolean sha256) throws IOException {
         MessageDigest md = sha256 ? sha256() : null;
+        byte[] buf = new byte[CHUNK];
+        int n = in.readNBytes(buf, 0, buf.length);
+        checkLimit(n, limit);
+        if (md != null) {
+            md.update(buf, 0, Math.max(n, 0));
+        }
+        if (n < buf.length) {
+            // The whole body fit in the first chunk: small uploads (most ccache entries) skip the file system.
+            return new MemoryUpload(Arrays.copyOf(buf, n), md == null ? null : HexFormat.of().formatHex(md.digest()));
+        }
         Sink sink = newSink();
         boolean ok = false;
         try {
-            byte[] buf = new byte[CHUNK];
-            long total = 0;
-            int n;
+            long total = n;
+            sink.write(buf, n);
             while ((n = in.readNBytes(buf, 0, buf.length)) > 0) {
                 total += n;
-                if (limit > 0 && total > limit) {
-                    throw new BlobTooLargeException("upload exceeds the maximum blob size of " + limit + " bytes");
-                }
+                checkLimit(total, limit);
                 if (md != null) {
                     md.update(buf, 0, n);
                 }
@@ -50,6 +60,29 @@ public abstract class Staging implements AutoCloseable {
             if (!ok) {
                 sink.abort();
             }
+        }
+    }
+
+    private static void checkLimit(long total, long limit) throws BlobTooLargeException {
+        if (limit > 0 && total > limit) {
+            throw new BlobTooLargeException("upload exceeds the maximum blob size of " + limit + " bytes");
+        }
+    }
+
+    /** A body of less than one chunk, kept on the heap. */
+    private record MemoryUpload(byte[] bytes, String sha256) implements StagedUpload {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream open() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -107,6 +107,22 @@ class StagingTest {
         }
 
         @Test
+        void bodiesSmallerThanAChunkNeverTouchTheDisk() throws Exception {
+            byte[] body = random(Staging.CHUNK - 1);
+            try (TempFileStaging staging = TempFileStaging.open(dir);
+                 StagedUpload up = staging.stage(new ByteArrayInputStream(body), 0, true)) {
+                assertEquals(0, files(dir));
+                assertEquals(sha256(body), up.sha256());
+                try (InputStream in = up.open()) {
+                    assertArrayEquals(body, in.readAllBytes());
+                }
+                StagedUpload chunk = staging.stage(new ByteArrayInputStream(random(Staging.CHUNK)), 0, false);
+                assertEquals(1, files(dir), "a full chunk goes to a file");
+                chunk.close();
+            }
+        }
+
+        @Test
         void sweepsLeftoversOfACrashAtStart() throws Exception {
             Files.write(dir.resolve("upload-123.part"), new byte[10]);
             Files.write(dir.resolve("keep.txt"), new byte[1]);
