@@ -5,6 +5,7 @@
 #    fragmented no worse than 10x slower than empty);
 #  - block pool sequential write/read of 1 GiB in 1 MiB calls vs FileChannel on a plain file (goal >= 0.9).
 # Usage: bench/allocator.sh [alloc|pool|all] [extra JMH args]   BENCH_DIR=/path picks the file system for the pool.
+# JAVA_OPTS goes to the JMH launcher JVM (e.g. -Djmh.ignoreLock=true while another JMH run holds /tmp/jmh.lock).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -18,11 +19,11 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 jar="$here/allocator/target/benchmarks.jar"
 if [ "$what" = alloc ] || [ "$what" = all ]; then
-  java -jar "$jar" -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -jvmArgsAppend "-Xmx2g" \
+  java ${JAVA_OPTS:-} -jar "$jar" -f 1 -wi 2 -w 1s -i 3 -r 1s -t 1 -jvmArgsAppend "-Xmx2g" \
     -rf json -rff "$out/alloc.json" "$@" AllocatorBenchmark
 fi
 if [ "$what" = pool ] || [ "$what" = all ]; then
-  java ${BENCH_DIR:+-Dbench.dir="$BENCH_DIR"} -jar "$jar" -f 1 -wi 1 -i 3 -t 1 \
+  java ${JAVA_OPTS:-} ${BENCH_DIR:+-Dbench.dir="$BENCH_DIR"} -jar "$jar" -f 1 -wi 1 -w 3s -i 3 -r 3s -t 1 \
     -jvmArgsAppend "-Xmx1g ${BENCH_DIR:+-Dbench.dir=$BENCH_DIR}" \
     -rf json -rff "$out/pool.json" "$@" PoolBenchmark
 fi
