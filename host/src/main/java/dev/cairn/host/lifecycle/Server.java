@@ -116,6 +116,7 @@ public final class Server implements AutoCloseable {
             }
         }
         host.close();
+        log.info("cairn stopped");
         stopped.countDown();
     }
 }
