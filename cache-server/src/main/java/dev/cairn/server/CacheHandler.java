@@ -30,6 +30,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /** Serves every protocol of the cache on one Jetty handler; blocking I/O on Jetty's request threads. */
@@ -44,6 +45,8 @@ final class CacheHandler extends Handler.Abstract {
     private final ServerState state;
     private final ErrorLog errors;
     private final PathRouter router = new PathRouter();
+    /** Namespace views are stable; asking the store each time costs (the host wraps each view in a proxy). */
+    private final Map<String, Store> namespaces = new ConcurrentHashMap<>();
 
     CacheHandler(Store store, Staging staging, Supplier<CacheServer.Settings> settings, ServerState state,
                  ErrorLog errors) {
@@ -301,11 +304,20 @@ final class CacheHandler extends Handler.Abstract {
     }
 
     private Store namespace(Route route) throws HttpError {
+        Store view = namespaces.get(route.namespace());
+        if (view != null) {
+            return view;
+        }
         try {
-            return store.namespace(route.namespace());
+            view = store.namespace(route.namespace());
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());
         }
+        // Bounded: instance names come from clients; past the bound views are simply not remembered.
+        if (namespaces.size() < 1024) {
+            namespaces.putIfAbsent(route.namespace(), view);
+        }
+        return view;
     }
 
     private static void writeFully(Request request, Response response, Callback callback, byte[] body) {

@@ -26,8 +26,6 @@ public final class PathRouter {
     public static final String FILES = "files";
 
     private static final int MAX_PATH = 1024;
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._~-]{1,255}");
-    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern INSTANCE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,50}");
 
     /**
@@ -67,7 +65,7 @@ public final class PathRouter {
         }
         // /<instance>/ac/<sha256>; a non-hex last segment falls through to FILES so that a ccache "subdirs" key
         // under a path prefix that happens to start with "ac" still works.
-        if (!trailingSlash && n == 3 && isBazelKind(segments.get(1)) && SHA256.matcher(segments.get(2)).matches()) {
+        if (!trailingSlash && n == 3 && isBazelKind(segments.get(1)) && sha256(segments.get(2))) {
             return bazel(segments.get(0), segments.get(1), segments.get(2), path);
         }
         if (!trailingSlash && n == 2 && segments.get(0).equals("cache")) {
@@ -89,7 +87,7 @@ public final class PathRouter {
     }
 
     private static Route bazel(String instance, String kind, String hash, String path) throws MalformedPathException {
-        if (!SHA256.matcher(hash).matches()) {
+        if (!sha256(hash)) {
             throw new MalformedPathException("Bazel " + kind + " key '" + hash
                     + "' must be a SHA-256: 64 lower-case hex digits");
         }
@@ -110,10 +108,39 @@ public final class PathRouter {
         if (s.equals(".") || s.equals("..")) {
             throw new MalformedPathException("path segment '" + s + "' is not allowed");
         }
-        if (!SEGMENT.matcher(s).matches()) {
+        if (!plainSegment(s)) {
             throw new MalformedPathException("path segment '" + s
                     + "' may hold only letters, digits, '.', '_', '~' and '-' (no escapes)");
         }
+    }
+
+    /** Same as {@code [A-Za-z0-9._~-]{1,255}}, without a regex on the hot path. */
+    private static boolean plainSegment(String s) {
+        if (s.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == '~' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean sha256(String s) {
+        if (s.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < 64; i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Paths are arbitrary, store keys are not: the key of a file is the SHA-256 of its normalised path. */
