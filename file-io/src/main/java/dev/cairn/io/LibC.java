@@ -41,6 +41,7 @@ final class LibC {
     static final int EACCES = 13;
     static final int EEXIST = 17;
     static final int ENOTDIR = 20;
+    static final int ENOTTY = 25;
     static final int EISDIR = 21;
     static final int EINVAL = 22;
     static final int ENOSPC = 28;

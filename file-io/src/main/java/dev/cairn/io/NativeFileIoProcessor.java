@@ -164,7 +164,7 @@ final class NativeFileIoProcessor implements FileIoProcessor {
 
     @Override
     public List<Interval> dataLayout() throws IOException {
-        return dataLayout(LayoutMethod.SEEK);
+        return dataLayout(LayoutMethod.AUTO);
     }
 
     /**
@@ -177,10 +177,14 @@ final class NativeFileIoProcessor implements FileIoProcessor {
         try {
             ensureOpen();
             long size = sizeLocked();
-            return method == LayoutMethod.SEEK ? Layouts.seek(fd, size) : Layouts.fiemap(fd, size);
+            return switch (method) {
+                case SEEK -> Layouts.seek(fd, size);
+                case FIEMAP -> Layouts.fiemap(fd, size);
+                case AUTO -> Layouts.auto(fd, size);
+            };
         } catch (LastErrorException e) {
-            throw NativeErrors.translate(e, method == LayoutMethod.SEEK ? "lseek(SEEK_DATA/SEEK_HOLE)"
-                    : "ioctl(FS_IOC_FIEMAP)", path);
+            throw NativeErrors.translate(e, method == LayoutMethod.FIEMAP ? "ioctl(FS_IOC_FIEMAP)"
+                    : "lseek(SEEK_DATA/SEEK_HOLE)", path);
         } finally {
             lock.readLock().unlock();
         }

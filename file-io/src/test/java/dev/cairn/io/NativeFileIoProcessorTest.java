@@ -276,7 +276,7 @@ class NativeFileIoProcessorTest {
         }
 
         @Test
-        void fiemapMatchesSeekOnAFragmentedFile() throws IOException {
+        void everyMethodAgreesOnAFragmentedFile() throws IOException {
             Path f = dir.resolve("fragmented");
             try (FileIoProcessor io = BUFFERED.open(f, RW)) {
                 ByteBuffer block = io.allocate(4096);
@@ -295,8 +295,11 @@ class NativeFileIoProcessorTest {
                     pos += 4096L * blocks;
                 }
                 io.sync();
+                NativeFileIoProcessor nio = (NativeFileIoProcessor) io;
+                assertEquals(expected, nio.dataLayout(LayoutMethod.SEEK));
+                assertEquals(expected, nio.dataLayout(LayoutMethod.FIEMAP));
+                assertEquals(expected, nio.dataLayout(LayoutMethod.AUTO), "seek for 64 extents, then FIEMAP");
                 assertEquals(expected, io.dataLayout());
-                assertEquals(expected, ((NativeFileIoProcessor) io).dataLayout(LayoutMethod.FIEMAP));
             }
         }
 

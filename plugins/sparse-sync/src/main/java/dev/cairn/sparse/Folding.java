@@ -4,7 +4,6 @@ import dev.cairn.spi.io.FileIoProcessor;
 import dev.cairn.spi.io.Interval;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Fold and prune of snapshot files (DESIGN §6). Fold copies the child's data extents onto the parent, leaving the
@@ -36,10 +35,7 @@ final class Folding {
             long pos = i.offset();
             while (pos < i.end()) {
                 int n = (int) Math.min(CHUNK, i.end() - pos);
-                ByteBuffer data = RangeIo.read(child, pos, n);
-                ByteBuffer out = parent.allocate(n);
-                out.put(data).flip();
-                parent.writeAt(out, pos);
+                RangeIo.write(parent, pos, RangeIo.read(child, pos, n));
                 pos += n;
                 copied += n;
                 progress.sent(n);
