@@ -17,16 +17,24 @@ final class S3ProxyFixture implements AutoCloseable {
     static final String ACCESS_KEY = "cairn-access";
     static final String SECRET_KEY = "cairn-secret";
 
-    private final BlobStoreContext context;
+    /** Building a jclouds context takes seconds (Guice): one per test JVM; test classes use their own buckets. */
+    private static BlobStoreContext context;
+
     private final BlobStore blobStore;
     private S3Proxy proxy;
     private int port;
 
     S3ProxyFixture() throws Exception {
-        context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
-                .build(BlobStoreContext.class);
-        blobStore = context.getBlobStore();
+        blobStore = sharedContext().getBlobStore();
         start(0);
+    }
+
+    private static synchronized BlobStoreContext sharedContext() {
+        if (context == null) {
+            context = ContextBuilder.newBuilder("transient").credentials("identity", "credential")
+                    .build(BlobStoreContext.class);
+        }
+        return context;
     }
 
     BlobStore blobStore() {
@@ -80,10 +88,6 @@ final class S3ProxyFixture implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try {
-            proxy.stop();
-        } finally {
-            context.close();
-        }
+        proxy.stop();
     }
 }
