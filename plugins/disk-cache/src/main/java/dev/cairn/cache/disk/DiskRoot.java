@@ -72,7 +72,15 @@ final class DiskRoot {
         Path marker = dir.resolve(MARKER);
         if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
             try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-                if (children.iterator().hasNext()) {
+                boolean foreign = false;
+                for (Path child : children) {
+                    if (child.getFileName().toString().startsWith(MARKER + ".tmp-")) {
+                        Files.deleteIfExists(child); // a marker whose creation was interrupted
+                    } else {
+                        foreign = true;
+                    }
+                }
+                if (foreign) {
                     throw new IOException("refusing to use " + dir + " as a disk store: it is not empty and has no "
                             + MARKER + " marker (point 'dir' at an empty or new directory)");
                 }

@@ -55,6 +55,8 @@ import static java.util.Objects.requireNonNull;
 final class DiskStore implements Store, StatusSource {
     private static final Logger LOG = LoggerFactory.getLogger(DiskStore.class);
     private static final int COPY_BUFFER = 256 * 1024;
+    /** Entries up to this size are read whole by {@link #getBytes}. */
+    private static final int SMALL_ENTRY = 64 * 1024;
     /** Access times are written to disk at most this often per entry (a hit is then mostly a read). */
     private static final long ACCESS_PERSIST_MILLIS = 1000;
 
@@ -126,51 +128,124 @@ final class DiskStore implements Store, StatusSource {
     // ---------------------------------------------------------------------------------------------------------
     // Reads
 
+    /** An entry file opened through the index, and the access that opened it. */
+    private record Opened(FileChannel channel, Path path, EntryIndex.Info info, long now) {
+    }
+
+    /** Finds an entry in the index (counting the access) and opens its file; null when absent. */
+    private Opened openEntry(String key) throws IOException {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long now = root.clock.millis();
+            EntryIndex.Info info = index.touch(key, now);
+            if (info == null) {
+                return null;
+            }
+            Path path = entryPath(key);
+            try {
+                return new Opened(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), path,
+                        info, now);
+            } catch (NoSuchFileException e) {
+                // evicted or replaced between the index and the open: look again
+            }
+        }
+        return null;
+    }
+
+    private void dropCorrupt(String key, EntryFormat.CorruptEntryException e) throws IOException {
+        LOG.warn("{}: removing corrupt entry {}: {}", describe(), key, e.getMessage());
+        index.delete(key);
+    }
+
     @Override
     public Optional<Blob> get(String key, String name) throws IOException {
         Store.checkKey(key);
         Store.checkName(name);
         root.checkOpen();
-        for (int attempt = 0; attempt < 3; attempt++) {
-            long now = root.clock.millis();
-            EntryIndex.Info info = index.touch(key, now);
-            if (info == null) {
-                break;
-            }
-            Path path = entryPath(key);
-            FileChannel ch;
-            try {
-                ch = FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
-                continue; // evicted or replaced between the index and the open: look again
-            }
-            try {
-                EntryFormat.Header header = EntryFormat.read(ch);
-                if (ch.size() != header.fileLength()) {
-                    throw new EntryFormat.CorruptEntryException("length " + ch.size() + ", header says "
-                            + header.fileLength());
-                }
-                Optional<EntryFormat.BlobRef> ref = header.find(name);
-                if (ref.isEmpty()) {
-                    ch.close();
-                    misses.incrementAndGet();
-                    return Optional.empty();
-                }
-                persistAccess(path, info, now);
-                hits.incrementAndGet();
-                return Optional.of(new EntryBlob(ch, ref.get().offset(), ref.get().size()));
-            } catch (EntryFormat.CorruptEntryException e) {
-                ch.close();
-                LOG.warn("{}: removing corrupt entry {}: {}", describe(), key, e.getMessage());
-                index.delete(key);
-                break;
-            } catch (IOException | RuntimeException e) {
-                ch.close();
-                throw e;
-            }
+        Opened opened = openEntry(key);
+        if (opened == null) {
+            misses.incrementAndGet();
+            return Optional.empty();
         }
-        misses.incrementAndGet();
-        return Optional.empty();
+        FileChannel ch = opened.channel();
+        try {
+            EntryFormat.Header header = EntryFormat.read(ch);
+            checkLength(ch.size(), header);
+            Optional<EntryFormat.BlobRef> ref = header.find(name);
+            if (ref.isEmpty()) {
+                ch.close();
+                misses.incrementAndGet();
+                return Optional.empty();
+            }
+            persistAccess(opened.path(), opened.info(), opened.now());
+            hits.incrementAndGet();
+            return Optional.of(new EntryBlob(ch, ref.get().offset(), ref.get().size()));
+        } catch (EntryFormat.CorruptEntryException e) {
+            ch.close();
+            dropCorrupt(key, e);
+            misses.incrementAndGet();
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private static void checkLength(long actual, EntryFormat.Header header) throws EntryFormat.CorruptEntryException {
+        if (actual != header.fileLength()) {
+            throw new EntryFormat.CorruptEntryException("length " + actual + ", header says " + header.fileLength());
+        }
+    }
+
+    /**
+     * Reads a small blob straight into an array of its exact size; an entry of up to 64 KiB is read with a single
+     * positional read (header and data together).
+     */
+    @Override
+    public Optional<byte[]> getBytes(String key, String name) throws IOException {
+        Store.checkKey(key);
+        Store.checkName(name);
+        root.checkOpen();
+        Opened opened = openEntry(key);
+        if (opened == null) {
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        try (FileChannel ch = opened.channel()) {
+            long length = ch.size();
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(Math.max(length, 1), SMALL_ENTRY));
+            while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
+                // read the whole small entry, or the first 64 KiB
+            }
+            head.flip();
+            EntryFormat.Header header = EntryFormat.parse(head.duplicate());
+            checkLength(length, header);
+            Optional<EntryFormat.BlobRef> found = header.find(name);
+            if (found.isEmpty()) {
+                misses.incrementAndGet();
+                return Optional.empty();
+            }
+            EntryFormat.BlobRef ref = found.get();
+            if (ref.size() > Integer.MAX_VALUE - 8) {
+                throw new IOException("blob " + key + "/" + name + " of " + ref.size()
+                        + " bytes is too large for getBytes; use get() and stream it");
+            }
+            byte[] out = new byte[(int) ref.size()];
+            int inHead = (int) Math.max(0, Math.min(ref.size(), head.limit() - ref.offset()));
+            head.get((int) Math.min(ref.offset(), head.limit()), out, 0, inHead);
+            ByteBuffer rest = ByteBuffer.wrap(out, inHead, out.length - inHead);
+            while (rest.hasRemaining()) {
+                if (ch.read(rest, ref.offset() + rest.position()) < 0) {
+                    throw new EntryFormat.CorruptEntryException("entry file shorter than its header says");
+                }
+            }
+            persistAccess(opened.path(), opened.info(), opened.now());
+            hits.incrementAndGet();
+            return Optional.of(out);
+        } catch (EntryFormat.CorruptEntryException e) {
+            dropCorrupt(key, e);
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
     }
 
     private void persistAccess(Path path, EntryIndex.Info info, long now) {
@@ -613,6 +688,18 @@ final class DiskStore implements Store, StatusSource {
     /** @return bytes of complete entries plus bytes reserved by writes in progress, read atomically (tests) */
     long usedAndReservedBytes() {
         return index.usedAndReserved();
+    }
+
+    /**
+     * Runs a measurement while no entry can be committed or evicted (tests measure the disk consistently).
+     *
+     * @param measure what to run
+     * @return its result
+     */
+    long whileIndexLocked(java.util.function.LongSupplier measure) {
+        synchronized (index) {
+            return measure.getAsLong();
+        }
     }
 
     /** @return bytes reserved by writes in progress (tests) */

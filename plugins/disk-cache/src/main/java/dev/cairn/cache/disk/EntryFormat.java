@@ -116,6 +116,18 @@ final class EntryFormat {
             }
         }
         buf.flip();
+        return parse(buf);
+    }
+
+    /**
+     * Parses a header from the start of an entry file.
+     *
+     * @param buf the file's first bytes (at least the header), from position 0; its position moves
+     * @return the header
+     * @throws CorruptEntryException when the header is malformed or truncated
+     */
+    static Header parse(ByteBuffer buf) throws CorruptEntryException {
+        int start = buf.position();
         try {
             byte[] magic = new byte[MAGIC.length];
             buf.get(magic);
@@ -144,12 +156,12 @@ final class EntryFormat {
                 sizes.add(size);
             }
             CRC32 crc = new CRC32();
-            crc.update(buf.array(), 0, buf.position());
+            crc.update(buf.array(), buf.arrayOffset() + start, buf.position() - start);
             int expected = buf.getInt();
             if (expected != (int) crc.getValue()) {
                 throw new CorruptEntryException("header checksum mismatch");
             }
-            long offset = buf.position();
+            long offset = buf.position() - start;
             List<BlobRef> blobs = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 blobs.add(new BlobRef(names.get(i), offset, sizes.get(i)));

@@ -133,8 +133,10 @@ class DiskStoreTest {
                 try {
                     Future<?> monitor = pool.submit(() -> {
                         while (!done.get()) {
-                            maxOnDisk.accumulateAndGet(bytesUnder(dir.resolve("main")) + bytesUnder(dir.resolve("tmp")),
-                                    Math::max);
+                            // Under the index lock, so no rename or eviction skews the walk; temp files still grow.
+                            long onDisk = store.whileIndexLocked(
+                                    () -> bytesUnder(dir.resolve("main")) + bytesUnder(dir.resolve("tmp")));
+                            maxOnDisk.accumulateAndGet(onDisk, Math::max);
                             maxAccounted.accumulateAndGet(store.usedAndReservedBytes(), Math::max);
                         }
                         return null;
