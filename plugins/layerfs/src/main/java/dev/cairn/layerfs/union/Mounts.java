@@ -15,9 +15,11 @@ public final class Mounts {
     public static boolean isMounted(Path mountPoint) {
         String mp = mountPoint.toAbsolutePath().normalize().toString();
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.UTF_8)) {
+            // ISO-8859-1: any byte sequence decodes, so another mount's odd name cannot make this fail
+            String want = new String(mp.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+            for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"), StandardCharsets.ISO_8859_1)) {
                 String[] f = line.split(" ");
-                if (f.length > 4 && unescape(f[4]).equals(mp)) {
+                if (f.length > 4 && unescape(f[4]).equals(want)) {
                     return true;
                 }
             }

@@ -1058,10 +1058,30 @@ public final class UnionFs extends FuseStubFS {
 
     /** Mounts in the background and waits until the kernel shows the mount (up to 20 s). */
     public void mountAt(Path mountPoint) throws IOException {
-        mount(mountPoint, false, false, new String[] {"-o",
-                "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,attr_timeout=1,entry_timeout=1,negative_timeout=0"});
+        // our own thread running the blocking mount: jnr-fuse's non-blocking mode queues the FUSE loop on the common
+        // ForkJoinPool, where it can starve behind busy tasks (one worker on a 2-core machine)
+        java.util.concurrent.CompletableFuture<Void> loop = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                mount(mountPoint, true, false, new String[] {"-o",
+                        "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,attr_timeout=1,entry_timeout=1,negative_timeout=0"});
+                loop.complete(null);
+            } catch (RuntimeException | Error e) {
+                loop.completeExceptionally(e);
+            }
+        }, "layerfs-fuse-" + mountPoint.getFileName());
+        t.setDaemon(true);
+        t.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Mounts.isMounted(mountPoint)) {
+            if (loop.isDone()) {
+                try {
+                    loop.join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw new IOException("FUSE mount at " + mountPoint + " failed: " + e.getCause().getMessage(), e.getCause());
+                }
+                throw new IOException("FUSE mount at " + mountPoint + " failed (is it already mounted, or not an empty directory?)");
+            }
             if (System.nanoTime() > deadline) {
                 throw new IOException("FUSE mount at " + mountPoint + " did not appear within 20 s");
             }
