@@ -23,6 +23,7 @@ final class BlockFilePool implements FilePool {
     private final SectorAllocator allocator;
     private final SectorDevice device;
     private final int sectorSize;
+    private final long capacity;
     private final AtomicInteger openFiles = new AtomicInteger();
     private volatile boolean closed;
 
@@ -36,13 +37,14 @@ final class BlockFilePool implements FilePool {
                     + device.alignment());
         }
         this.sectorSize = sectorSize;
+        this.capacity = allocator.stats().sectorCount() * sectorSize;
     }
 
     @Override
     public PoolFile newFile() throws IOException {
         checkOpen();
         openFiles.incrementAndGet();
-        return new BlockPoolFile(this, allocator, device, sectorSize);
+        return new BlockPoolFile(this, allocator, device, sectorSize, capacity);
     }
 
     void closed(BlockPoolFile file) {

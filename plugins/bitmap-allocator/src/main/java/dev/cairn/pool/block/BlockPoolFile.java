@@ -26,17 +26,20 @@ final class BlockPoolFile implements PoolFile {
     private final SectorAllocator allocator;
     private final SectorDevice device;
     private final int sectorSize;
+    private final long maxFileSize;
     private int[] sectors = new int[0];
     /** Number of meaningful entries of {@link #sectors}; entry {@code used - 1} is never 0. */
     private int used;
     private long size;
     private boolean closed;
 
-    BlockPoolFile(BlockFilePool pool, SectorAllocator allocator, SectorDevice device, int sectorSize) {
+    BlockPoolFile(BlockFilePool pool, SectorAllocator allocator, SectorDevice device, int sectorSize,
+            long maxFileSize) {
         this.pool = Objects.requireNonNull(pool, "pool is null");
         this.allocator = Objects.requireNonNull(allocator, "allocator is null");
         this.device = Objects.requireNonNull(device, "device is null");
         this.sectorSize = sectorSize;
+        this.maxFileSize = maxFileSize;
     }
 
     @Override
@@ -52,13 +55,15 @@ final class BlockPoolFile implements PoolFile {
         int limit = dst.limit();
         try {
             while (pos < end) {
-                int index = (int) (pos / sectorSize);
-                int j = index + 1;
-                if (sector(index) == 0) {
-                    while (sector(j) == 0 && (long) j * sectorSize < end) {
+                // Sizes may exceed the sector list by far (a file grown by truncate): indexes are longs until
+                // known to lie inside the list.
+                long at = pos / sectorSize;
+                if (at >= used || sectors[(int) at] == 0) {
+                    long j = at + 1;
+                    while (j < used && sectors[(int) j] == 0 && j * sectorSize < end) {
                         j++;
                     }
-                    long stop = Math.min(end, (long) j * sectorSize);
+                    long stop = j < used ? Math.min(end, j * sectorSize) : end;
                     for (long k = pos; k < stop; ) {
                         int chunk = (int) Math.min(ZEROS.length, stop - k);
                         dst.put(ZEROS, 0, chunk);
@@ -66,6 +71,8 @@ final class BlockPoolFile implements PoolFile {
                     }
                     pos = stop;
                 } else {
+                    int index = (int) at;
+                    int j = index + 1;
                     while (j < used && sectors[j] == sectors[j - 1] + 1 && (long) j * sectorSize < end) {
                         j++;
                     }
@@ -91,8 +98,11 @@ final class BlockPoolFile implements PoolFile {
             return;
         }
         long end = offset + length;
-        if ((end - 1) / sectorSize >= Integer.MAX_VALUE) {
-            throw new IOException("cannot write at " + offset + ": beyond the largest file the pool supports");
+        if (end > maxFileSize || end < 0) {
+            // A file's sector list has one int per sector up to its last write: bound it by the device's size so a
+            // write at a huge offset is an error, not an out-of-memory kill.
+            throw new IOException("cannot write " + length + " bytes at offset " + offset + ": files of this pool"
+                    + " end at " + maxFileSize + " bytes (the size of its backing store)");
         }
         int first = (int) (offset / sectorSize);
         int last = (int) ((end - 1) / sectorSize);
@@ -185,18 +195,21 @@ final class BlockPoolFile implements PoolFile {
             throw new IllegalArgumentException("size must not be negative: " + newSize);
         }
         if (newSize < size) {
-            int keep = (int) ((newSize + sectorSize - 1) / sectorSize);
+            long keepSectors = (newSize + sectorSize - 1) / sectorSize;
             int tail = (int) (newSize % sectorSize);
-            // Zero first: if the device fails, the file is unchanged.
-            if (tail != 0 && sector(keep - 1) != 0) {
-                device.zero(deviceOffset(keep - 1, newSize), sectorSize - tail);
-            }
-            if (keep < used) {
-                int[] freed = Arrays.copyOfRange(sectors, keep, used);
-                allocator.freeList(freed);
-                Arrays.fill(sectors, keep, used, 0);
-                used = keep;
-                trim();
+            if (keepSectors <= used) {
+                int keep = (int) keepSectors;
+                // Zero first: if the device fails, the file is unchanged.
+                if (tail != 0 && sector(keep - 1) != 0) {
+                    device.zero(deviceOffset(keep - 1, newSize), sectorSize - tail);
+                }
+                if (keep < used) {
+                    int[] freed = Arrays.copyOfRange(sectors, keep, used);
+                    allocator.freeList(freed);
+                    Arrays.fill(sectors, keep, used, 0);
+                    used = keep;
+                    trim();
+                }
             }
         }
         size = newSize;
@@ -210,7 +223,14 @@ final class BlockPoolFile implements PoolFile {
         if (offset >= size) {
             throw new EOFException("offset " + offset + " is at or past the end of the file (" + size + " bytes)");
         }
-        int index = (int) (offset / sectorSize);
+        long at = offset / sectorSize;
+        if (at >= used) {
+            if (type == RegionType.DATA) {
+                throw new EOFException("no data at or after offset " + offset);
+            }
+            return offset;
+        }
+        int index = (int) at;
         if (type == RegionType.DATA) {
             while (index < used && sectors[index] == 0) {
                 index++;

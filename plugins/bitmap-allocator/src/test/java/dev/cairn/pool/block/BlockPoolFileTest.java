@@ -239,6 +239,32 @@ class BlockPoolFileTest {
         }
 
         @Test
+        void aWritePastTheBackingStoreSizeIsRefusedBeforeAnythingIsAllocated() throws IOException {
+            PoolFile f = pool.newFile();
+            f.writeAt(bytes("x"), SECTORS * SS - 1);
+            IOException e = assertThrows(IOException.class, () -> f.writeAt(bytes("yz"), SECTORS * SS - 1));
+            assertEquals("cannot write 2 bytes at offset 1023: files of this pool end at 1024 bytes (the size of its"
+                    + " backing store)", e.getMessage());
+            assertThrows(IOException.class, () -> f.writeAt(bytes("y"), Long.MAX_VALUE - 1));
+            assertEquals(1, used());
+            assertEquals(1024, f.size());
+            // Growing by truncate is only a hole, so it is allowed.
+            f.truncate(1L << 40);
+            assertEquals(".", read(f, (1L << 40) - 1, 1));
+            assertEquals("x...", read(f, 1023, 4));
+            assertEquals(1L << 39, f.nextRegionOffset(1L << 39, RegionType.HOLE));
+            assertThrows(EOFException.class, () -> f.nextRegionOffset(1L << 39, RegionType.DATA));
+            assertEquals(1008, f.nextRegionOffset(0, RegionType.DATA));
+            assertEquals(1024, f.nextRegionOffset(1008, RegionType.HOLE));
+            f.truncate((1L << 39) + 5);
+            f.truncate(1020);
+            assertEquals(1, used());
+            assertEquals("....", read(f, 1016, 100));
+            f.truncate(1000);
+            assertEquals(0, used());
+        }
+
+        @Test
         void aClosedFileRefusesEverything() throws IOException {
             PoolFile f = pool.newFile();
             f.writeAt(bytes("x"), 0);
