@@ -32,6 +32,7 @@ public final class BuildDirCommand implements PluginCommand {
                        by a killed process is reported and lazily unmounted first.
                        --pool: where written files live: host = the configured pool, temp = temporary files,
                        auto (default) = the configured pool when there is one, else temporary files.
+                       --temp-dir: where temporary pool files and the cache of fetched inputs live.
               outputs  uploads files below <mountpoint> to the store's 'source' namespace and prints
                        '<sha256> <size> <path>' for each.""";
 
@@ -104,7 +105,8 @@ public final class BuildDirCommand implements PluginCommand {
         Store source = context.store().namespace(StoreContentSource.NAMESPACE);
         BuildDirFileSystem fs;
         try {
-            fs = new BuildDirFileSystem(manifest, new StoreContentSource(source), pool, context.clock(),
+            fs = new BuildDirFileSystem(manifest, new InputCache(new StoreContentSource(source), tempDir), pool,
+                    context.clock(),
                     ownerId("uid"), ownerId("gid"));
         } catch (IllegalArgumentException e) {
             io.err().println("cairn builddir: invalid manifest " + positional.get(0) + ": " + e.getMessage());

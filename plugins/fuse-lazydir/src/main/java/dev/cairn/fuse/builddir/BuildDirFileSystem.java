@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The virtual build directory: the manifest's tree is in memory from the start (listings and {@code stat} never
- * touch the store), a file's content is fetched from the store on its first read or write and kept in a pool file,
- * and everything the build creates lives in the pool. Tree operations hold one lock; content operations lock only
+ * touch the store), a file's content is fetched from the store on its first read and kept in the
+ * {@link InputCache}, and everything the build creates or changes lives in the file pool. Tree operations hold one lock; content operations lock only
  * their file, so a slow fetch never blocks listings.
  */
 final class BuildDirFileSystem extends FuseStubFS {
@@ -36,7 +36,7 @@ final class BuildDirFileSystem extends FuseStubFS {
 
     private final Object tree = new Object();
     private final DirNode root;
-    private final ContentSource source;
+    private final InputCache inputs;
     private final FilePool pool;
     private final Clock clock;
     private final long uid;
@@ -46,8 +46,8 @@ final class BuildDirFileSystem extends FuseStubFS {
     private final Map<Long, FileNode> handles = new ConcurrentHashMap<>();
     private final AtomicLong fetchErrors = new AtomicLong();
 
-    BuildDirFileSystem(Manifest manifest, ContentSource source, FilePool pool, Clock clock, long uid, long gid) {
-        this.source = Objects.requireNonNull(source, "source is null");
+    BuildDirFileSystem(Manifest manifest, InputCache inputs, FilePool pool, Clock clock, long uid, long gid) {
+        this.inputs = Objects.requireNonNull(inputs, "inputs is null");
         this.pool = Objects.requireNonNull(pool, "pool is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
         this.uid = uid;
@@ -567,7 +567,7 @@ final class BuildDirFileSystem extends FuseStubFS {
         ByteBuffer dst = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE));
         int n;
         try {
-            n = file.read(dst, offset, source, pool);
+            n = file.read(dst, offset, inputs);
         } catch (IOException | RuntimeException e) {
             return fetchFailed(path, e);
         }
@@ -593,7 +593,7 @@ final class BuildDirFileSystem extends FuseStubFS {
         byte[] bytes = new byte[(int) size];
         buf.get(0, bytes, 0, bytes.length);
         try {
-            file.write(ByteBuffer.wrap(bytes), offset, source, pool);
+            file.write(ByteBuffer.wrap(bytes), offset, inputs, pool);
         } catch (IOException | RuntimeException e) {
             return fetchFailed(path, e);
         }
@@ -628,7 +628,7 @@ final class BuildDirFileSystem extends FuseStubFS {
 
     private int truncate(String path, FileNode file, long size) {
         try {
-            file.truncate(size, source, pool);
+            file.truncate(size, inputs, pool);
         } catch (IOException | RuntimeException e) {
             return fetchFailed(path, e);
         }
@@ -669,6 +669,16 @@ final class BuildDirFileSystem extends FuseStubFS {
             releaseQuietly(f);
         }
         handles.clear();
+        try {
+            inputs.close();
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(BuildDirFileSystem.class).warn("could not close the input cache", e);
+        }
+    }
+
+    /** @return how many contents were fetched from the store */
+    long fetches() {
+        return inputs.fetches();
     }
 
     private void releaseTree(DirNode dir) {

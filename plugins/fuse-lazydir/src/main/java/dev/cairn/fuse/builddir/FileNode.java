@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A regular file. Until first read or write it is only its manifest digest and size (stat needs nothing more);
- * then its content is fetched once into a pool file, which also receives every write the build makes. Content
- * operations synchronize on the node, so concurrent first reads fetch once, without holding the tree lock.
+ * A regular file. Until first read it is only its manifest digest and size (stat needs nothing more); a read
+ * fetches the content once into the {@link InputCache}; the first write or truncate copies it into a pool file,
+ * which then holds every change the build makes. Content operations synchronize on the node, so they never hold
+ * the tree lock while the store is slow.
  */
 final class FileNode extends Node {
+    /** Digest of the manifest content, until the file is copied into the pool. */
     private String digest;
+    private InputCache.Extent cached;
     private volatile long size;
     private PoolFile data;
     /** Open handles; the content is freed when the last name and the last handle are gone. Tree lock. */
@@ -34,36 +37,45 @@ final class FileNode extends Node {
         return size;
     }
 
-    /** @return whether the content still has to come from the store */
-    synchronized boolean pending() {
-        return digest != null;
-    }
-
-    private void materialize(ContentSource source, FilePool pool) throws IOException {
+    /** Copies the content into a pool file, once, before the first change. */
+    private void materialize(InputCache inputs, FilePool pool) throws IOException {
         if (data != null) {
             return;
         }
         PoolFile file = pool.newFile();
         if (digest != null) {
             try {
-                source.copyInto(digest, size, file);
+                InputCache.Extent extent = cached != null ? cached : inputs.fetch(digest, size);
+                ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+                long at = 0;
+                int n;
+                while ((n = inputs.read(extent, buffer.clear(), at)) > 0) {
+                    file.writeAt(buffer.flip(), at);
+                    at += n;
+                }
             } catch (IOException | RuntimeException e) {
                 file.close();
                 throw e;
             }
             digest = null;
+            cached = null;
         }
         data = file;
     }
 
-    synchronized int read(ByteBuffer dst, long offset, ContentSource source, FilePool pool) throws IOException {
+    synchronized int read(ByteBuffer dst, long offset, InputCache inputs) throws IOException {
         if (offset >= size) {
             return 0;
         }
-        if (data == null && digest == null) {
-            return 0; // empty file never written
+        if (data == null) {
+            if (digest == null) {
+                return 0; // empty file never written
+            }
+            if (cached == null) {
+                cached = inputs.fetch(digest, size);
+            }
+            return inputs.read(cached, dst, offset);
         }
-        materialize(source, pool);
         int total = 0;
         while (dst.hasRemaining()) {
             int n = data.readAt(dst, offset + total);
@@ -75,18 +87,19 @@ final class FileNode extends Node {
         return total;
     }
 
-    synchronized void write(ByteBuffer src, long offset, ContentSource source, FilePool pool) throws IOException {
-        materialize(source, pool);
+    synchronized void write(ByteBuffer src, long offset, InputCache inputs, FilePool pool) throws IOException {
+        materialize(inputs, pool);
         int n = src.remaining();
         data.writeAt(src, offset);
         size = Math.max(size, offset + n);
     }
 
-    synchronized void truncate(long newSize, ContentSource source, FilePool pool) throws IOException {
+    synchronized void truncate(long newSize, InputCache inputs, FilePool pool) throws IOException {
         if (newSize == 0 && data == null) {
             digest = null; // nothing to fetch: the content is being thrown away
+            cached = null;
         } else {
-            materialize(source, pool);
+            materialize(inputs, pool);
             data.truncate(newSize);
         }
         size = newSize;

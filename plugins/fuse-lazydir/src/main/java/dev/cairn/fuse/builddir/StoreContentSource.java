@@ -1,6 +1,5 @@
 package dev.cairn.fuse.builddir;
 
-import dev.cairn.spi.pool.PoolFile;
 import dev.cairn.spi.store.Blob;
 import dev.cairn.spi.store.Store;
 
@@ -30,7 +29,7 @@ final class StoreContentSource implements ContentSource {
     }
 
     @Override
-    public void copyInto(String sha256, long size, PoolFile into) throws IOException {
+    public void copyInto(String sha256, long size, Sink into) throws IOException {
         Optional<Blob> found = store.get(sha256, BLOB);
         if (found.isEmpty()) {
             throw new IOException("content " + sha256 + " is not in the store's '" + NAMESPACE + "' namespace");

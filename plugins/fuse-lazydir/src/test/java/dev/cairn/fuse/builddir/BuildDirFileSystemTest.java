@@ -227,5 +227,19 @@ class BuildDirFileSystemTest {
         IOException e = assertThrows(IOException.class, () -> Files.readAllBytes(mp.resolve("src/greet.c")));
         assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
         assertEquals(0, pool.open.get(), "a failed fetch keeps nothing");
+        long hits = source.hits();
+        source.put(FuseSupport.sha256(GREET_C), "content", GREET_C); // repaired
+        assertArrayEquals(GREET_C, Files.readAllBytes(mp.resolve("src/greet.c")), "the bad fetch was not kept");
+        assertEquals(hits + 1, source.hits());
+    }
+
+    @Test
+    void readsDoNotUseThePoolAndAHardLinkSharesTheFetch() throws Exception {
+        Files.createLink(mp.resolve("out/main-again.c"), mp.resolve("src/main.c"));
+        assertArrayEquals(MAIN_C, Files.readAllBytes(mp.resolve("out/main-again.c")));
+        assertArrayEquals(MAIN_C, Files.readAllBytes(mp.resolve("src/main.c")));
+        assertArrayEquals(SCRIPT, Files.readAllBytes(mp.resolve("tools/run.sh")));
+        assertEquals(2, source.hits());
+        assertEquals(0, pool.files.get(), "reading inputs allocates no pool file");
     }
 }

@@ -29,7 +29,8 @@ final class FuseSupport {
 
     static FuseMount mount(Manifest manifest, ContentSource source, dev.cairn.spi.pool.FilePool pool, Path mp,
                            ByteArrayOutputStream err) throws IOException {
-        BuildDirFileSystem fs = new BuildDirFileSystem(manifest, source, pool, Clock.systemUTC(), 0, 0);
+        BuildDirFileSystem fs = new BuildDirFileSystem(manifest, new InputCache(source, mp.getParent()), pool,
+                Clock.systemUTC(), 0, 0);
         return FuseMount.mount(fs, mp, new PrintStream(err, true, StandardCharsets.UTF_8), Duration.ofSeconds(20));
     }
 

@@ -63,7 +63,7 @@ class ManifestTest {
         Manifest m = parse("{\"entries\": [{\"path\": \"f\", \"size\": 1, \"sha256\": \"" + SHA + "\"},"
                 + "{\"path\": \"f/g\", \"size\": 1, \"sha256\": \"" + SHA + "\"}]}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new BuildDirFileSystem(m,
-                (sha, size, into) -> { }, new TempFilePool(java.nio.file.Path.of("/tmp")), Clock.systemUTC(), 0, 0));
+                new InputCache((sha, size, into) -> { }, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))), new TempFilePool(java.nio.file.Path.of("/tmp")), Clock.systemUTC(), 0, 0));
         assertTrue(e.getMessage().contains("is below 'f', which is not a directory"), e.getMessage());
     }
 }
