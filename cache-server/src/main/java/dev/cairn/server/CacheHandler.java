@@ -99,6 +99,9 @@ final class CacheHandler extends Handler.Abstract {
                 errors.report(e.status + " " + method, e.getMessage());
             }
             sendError(request, response, callback, e.status, e.getMessage());
+        } catch (StoreUnavailableException e) {
+            errors.report("503 " + method, String.valueOf(e.getMessage()));
+            sendError(request, response, callback, 503, "store unavailable: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             errors.report("500 " + e.getClass().getSimpleName(), e.getMessage() == null ? "" : e.getMessage());
             sendError(request, response, callback, 500, "internal error: " + e);

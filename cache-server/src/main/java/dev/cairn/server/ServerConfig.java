@@ -74,6 +74,22 @@ public record ServerConfig(String host, Integer port, DataSize maxBlobSize, Bool
     }
 
     /**
+     * Resolves the file names of this section (auth files, TLS files, staging directory), for a host that reads
+     * relative names against the configuration file's directory.
+     *
+     * @param resolve maps a configured name to the path to use, e.g. {@code name -> ctx.resolve(name).toString()}
+     * @return a copy with every file name resolved
+     */
+    public ServerConfig withPaths(java.util.function.UnaryOperator<String> resolve) {
+        java.util.function.UnaryOperator<String> r = name -> name == null ? null : resolve.apply(name);
+        Auth a = auth == null ? null
+                : new Auth(r.apply(auth.htpasswd()), r.apply(auth.tokens()), auth.readOnlyUsers(), auth.anonymous());
+        Tls t = tls == null ? null : new Tls(r.apply(tls.keyStore()), tls.keyStorePassword(),
+                r.apply(tls.certificate()), r.apply(tls.privateKey()));
+        return new ServerConfig(host, port, maxBlobSize, readOnly, r.apply(stagingDir), maxThreads, a, t);
+    }
+
+    /**
      * The {@code server.auth} section. Users of the htpasswd file may read and write unless listed in
      * {@code readOnlyUsers}. Lines of the tokens file are {@code <token> read|readwrite [comment]}; {@code #} starts
      * a comment line.

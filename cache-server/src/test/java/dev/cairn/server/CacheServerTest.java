@@ -247,6 +247,45 @@ class CacheServerTest {
         }
 
         @Test
+        void unreachableStoreIs503() throws Exception {
+            try (ServerFixture f = new ServerFixture(ServerConfig.listen("127.0.0.1", 0),
+                    new FullStore(new InMemoryStore(0), true))) {
+                HttpResponse<String> get = f.send("GET", "/cache/0123456789abcdef", null);
+                assertEquals(503, get.statusCode());
+                assertTrue(get.body().startsWith("store unavailable"), get.body());
+                HttpResponse<String> put = f.send("PUT", "/cache/0123456789abcdef", "x".getBytes());
+                assertEquals(503, put.statusCode());
+                assertTrue(put.body().startsWith("store unavailable: remote tier down"), put.body());
+            }
+        }
+
+        @Test
+        void bigBlobsStreamThroughInChunks(@TempDir Path tmp) throws Exception {
+            Path storeDir = Files.createDirectories(tmp.resolve("store"));
+            DirStore store = new DirStore(storeDir);
+            Path big = tmp.resolve("big");
+            try (OutputStream out = Files.newOutputStream(big)) {
+                byte[] chunk = random(1 << 20, 8);
+                for (int i = 0; i < 48; i++) {
+                    chunk[0] = (byte) i;
+                    out.write(chunk);
+                }
+            }
+            String hash = ServerFixture.sha256(Files.readAllBytes(big));
+            try (ServerFixture f = new ServerFixture(ServerConfig.listen("127.0.0.1", 0), store)) {
+                assertEquals("201", f.curlStatus("-X", "PUT", "--data-binary", "@" + big, f.url("/cas/" + hash)));
+                Path back = tmp.resolve("back");
+                assertEquals("200", ServerFixture.curl(List.of("-o", back.toString(), "-w", "%{http_code}",
+                        f.url("/cas/" + hash))));
+                assertEquals(Files.size(big), Files.size(back));
+                assertEquals(hash, ServerFixture.sha256(Files.readAllBytes(back)));
+                assertTrue(store.namespace("bazel-cas").has(hash));
+                long largest = store.namespace("bazel-cas").largestRead.get();
+                assertTrue(largest > 0 && largest <= 64 * 1024, "read in chunks of at most 64 KiB: " + largest);
+            }
+        }
+
+        @Test
         void blobLargerThanTheStoreIs413() throws Exception {
             InMemoryStore store = new InMemoryStore(0);
             store.namespace("gradle").setMaxSize(1000);

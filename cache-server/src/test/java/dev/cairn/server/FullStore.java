@@ -6,6 +6,7 @@ import dev.cairn.spi.store.CleanResult;
 import dev.cairn.spi.store.Store;
 import dev.cairn.spi.store.StoreFullException;
 import dev.cairn.spi.store.StoreStats;
+import dev.cairn.spi.store.StoreUnavailableException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,21 +14,38 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** A store that cannot make room for anything: every put fails with {@link StoreFullException}. */
+/**
+ * A store that cannot make room for anything: every put fails with {@link StoreFullException}; or, when
+ * {@code unavailable}, every read and write fails with {@link StoreUnavailableException}.
+ */
 final class FullStore implements Store {
     private final Store delegate;
+    private final boolean unavailable;
 
     FullStore(Store delegate) {
+        this(delegate, false);
+    }
+
+    FullStore(Store delegate, boolean unavailable) {
         this.delegate = delegate;
+        this.unavailable = unavailable;
+    }
+
+    private void check() throws StoreUnavailableException {
+        if (unavailable) {
+            throw new StoreUnavailableException("remote tier down", new java.net.ConnectException("refused"));
+        }
     }
 
     @Override
     public Optional<Blob> get(String key, String name) throws IOException {
+        check();
         return delegate.get(key, name);
     }
 
     @Override
     public void put(String key, Map<String, BlobSource> blobs) throws IOException {
+        check();
         throw new StoreFullException("budget of 0 bytes left, entry needs " + blobs.values().stream()
                 .mapToLong(BlobSource::size).sum());
     }
@@ -59,7 +77,7 @@ final class FullStore implements Store {
 
     @Override
     public Store namespace(String name) {
-        return new FullStore(delegate.namespace(name));
+        return new FullStore(delegate.namespace(name), unavailable);
     }
 
     @Override

@@ -22,6 +22,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void withPathsResolvesEveryFileName() {
+        ServerConfig c = new ServerConfig(null, null, null, null, "staging", null,
+                new ServerConfig.Auth("users", "tokens", List.of("ro"), "read"),
+                new ServerConfig.Tls(null, null, "cert.pem", "key.pem"));
+        ServerConfig r = c.withPaths(name -> "/etc/cairn/" + name);
+        assertEquals("/etc/cairn/staging", r.stagingDir());
+        assertEquals(new ServerConfig.Auth("/etc/cairn/users", "/etc/cairn/tokens", List.of("ro"), "read"), r.auth());
+        assertEquals(new ServerConfig.Tls(null, "", "/etc/cairn/cert.pem", "/etc/cairn/key.pem"), r.tls());
+        assertEquals(null, ServerConfig.defaults().withPaths(name -> "/x/" + name).stagingDir());
+    }
+
+    @Test
     void invalidValuesNameTheirKey() {
         assertEquals("server.port", assertThrows(ConfigurationException.class,
                 () -> ServerConfig.listen("127.0.0.1", 70000)).key());
