@@ -70,6 +70,10 @@ class ExamplePluginTest {
     }
 
     static Path config(String name, String allocator) throws IOException {
+        return config(name, allocator, "buffered");
+    }
+
+    static Path config(String name, String allocator, String ioMode) throws IOException {
         Path yaml = work.resolve(name);
         Files.writeString(yaml, String.join("\n",
                 "plugins:",
@@ -81,7 +85,7 @@ class ExamplePluginTest {
                 "  size: 64MiB",
                 "  sectorSize: 4KiB",
                 "io:",
-                "  mode: buffered",
+                "  mode: " + ioMode,
                 ""));
         return yaml;
     }
@@ -119,6 +123,12 @@ class ExamplePluginTest {
                 "pool", "selftest", "--bytes", "4MiB");
         assertEquals(0, bitmap.exit(), bitmap.all());
         assertTrue(bitmap.out().contains("allocator: bitmap"), bitmap.all());
+
+        Result direct = cairn("--config", config("first-fit-direct.yaml", "first-fit", "direct").toString(),
+                "pool", "selftest", "--bytes", "4MiB");
+        assertEquals(0, direct.exit(), direct.all());
+        assertTrue(direct.out().contains("allocator: first-fit") && direct.out().contains("ioMode: direct"),
+                direct.all());
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class PoolCommand implements PluginCommand {
 
     @Override
     public String summary() {
-        return "Show the configured file pool's statistics, or run a write/read self-test through it";
+        return "Show file pool statistics, or run a write/read self-test through the pool";
     }
 
     @Override
