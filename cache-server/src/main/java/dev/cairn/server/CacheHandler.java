@@ -36,6 +36,8 @@ import java.util.function.Supplier;
 /** Serves every protocol of the cache on one Jetty handler; blocking I/O on Jetty's request threads. */
 final class CacheHandler extends Handler.Abstract {
     private static final int SMALL_BLOB = 64 * 1024;
+    /** Most namespaces the server opens: the fixed ones plus Bazel instance names. */
+    static final int MAX_NAMESPACES = 256;
     private static final String ALLOW_ENTRY = "GET, HEAD, PUT, DELETE, OPTIONS";
     private static final String ALLOW_FILES = "GET, HEAD, PUT, DELETE, OPTIONS, PROPFIND, MKCOL";
 
@@ -311,16 +313,17 @@ final class CacheHandler extends Handler.Abstract {
         if (view != null) {
             return view;
         }
+        // Instance names come from clients and each one becomes a namespace in the store: bound them.
+        if (namespaces.size() >= MAX_NAMESPACES) {
+            throw new HttpError(400, "too many distinct instance names (at most " + MAX_NAMESPACES + ")");
+        }
         try {
             view = store.namespace(route.namespace());
         } catch (IllegalArgumentException e) {
             throw new HttpError(400, e.getMessage());
         }
-        // Bounded: instance names come from clients; past the bound views are simply not remembered.
-        if (namespaces.size() < 1024) {
-            namespaces.putIfAbsent(route.namespace(), view);
-        }
-        return view;
+        Store raced = namespaces.putIfAbsent(route.namespace(), view);
+        return raced == null ? view : raced;
     }
 
     private static void writeFully(Request request, Response response, Callback callback, byte[] body) {

@@ -100,6 +100,19 @@ class CacheServerTest {
         }
 
         @Test
+        void instanceNamesAreBounded() throws Exception {
+            String key = "/ac/" + "0".repeat(64);
+            int i = 0;
+            int status;
+            do {
+                status = f.send("PUT", "/i" + i++ + key, "x".getBytes()).statusCode();
+            } while (status == 201 && i < 1000);
+            assertEquals(400, status);
+            assertTrue(i <= CacheHandler.MAX_NAMESPACES + 1, "stopped after " + i);
+            assertEquals(201, f.send("PUT", "/i0" + key, "y".getBytes()).statusCode(), "known instances still work");
+        }
+
+        @Test
         void theEmptyCasBlobAlwaysExists() throws Exception {
             HttpResponse<String> r = f.send("GET", "/cas/" + ServerFixture.sha256(new byte[0]), null);
             assertEquals(200, r.statusCode());
