@@ -109,6 +109,14 @@ final class BuildDirFileSystem extends FuseStubFS {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
+    /**
+     * Tells jnr-fuse the mount is gone (we unmount with fusermount ourselves), so the shutdown hook it registered
+     * does not run fusermount again on a path that may by then be mounted by someone else.
+     */
+    void markUnmounted() {
+        mounted.set(false);
+    }
+
     /** @return the number of failed content fetches, for status */
     long fetchErrors() {
         return fetchErrors.get();

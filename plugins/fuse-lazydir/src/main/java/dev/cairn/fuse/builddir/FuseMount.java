@@ -22,8 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * is reported and lazily unmounted; a live mount is refused.
  */
 final class FuseMount implements AutoCloseable {
+    /**
+     * No {@code kernel_cache}: libfuse's high-level API gives each name of a hard-linked file its own kernel inode,
+     * so a page cache kept across opens could serve one name stale bytes after a write through the other.
+     */
     private static final String[] OPTIONS = {
-        "-o", "fsname=cairn-builddir,use_ino,kernel_cache,big_writes,attr_timeout=1,entry_timeout=1",
+        "-o", "fsname=cairn-builddir,use_ino,big_writes,attr_timeout=1,entry_timeout=1",
     };
 
     private final BuildDirFileSystem fs;
@@ -179,5 +183,6 @@ final class FuseMount implements AutoCloseable {
         if (MountTable.typeAt(mountpoint).isPresent()) {
             throw new IOException("the build directory at " + mountpoint + " is still mounted");
         }
+        fs.markUnmounted();
     }
 }

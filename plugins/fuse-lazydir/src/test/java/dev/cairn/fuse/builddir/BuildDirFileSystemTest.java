@@ -166,11 +166,14 @@ class BuildDirFileSystemTest {
         assertEquals("built", Files.readString(mp.resolve("out/ln")));
         Files.createLink(mp.resolve("out/hard"), mp.resolve("src/main.c"));
         assertEquals(2, Files.getAttribute(mp.resolve("out/hard"), "unix:nlink"));
+        assertEquals("built", Files.readString(mp.resolve("out/hard")));
+        Files.writeString(mp.resolve("src/main.c"), "BUILT");
+        assertEquals("BUILT", Files.readString(mp.resolve("out/hard")), "a write through one name shows through the other");
 
         Files.createDirectories(mp.resolve("out/a/b"));
         Files.delete(mp.resolve("out/ln"));
         Files.delete(mp.resolve("src/main.c"));
-        assertEquals("built", Files.readString(mp.resolve("out/hard")));
+        assertEquals("BUILT", Files.readString(mp.resolve("out/hard")));
         Files.delete(mp.resolve("out/hard"));
         assertThrows(java.nio.file.DirectoryNotEmptyException.class, () -> Files.delete(mp.resolve("out/a")));
         Files.delete(mp.resolve("out/a/b"));
