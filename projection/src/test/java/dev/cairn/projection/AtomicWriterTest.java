@@ -231,6 +231,61 @@ class AtomicWriterTest {
     }
 
     @Nested
+    class Writers {
+        @Test
+        void durableWriteFsyncsAndProjects() throws IOException {
+            AtomicWriter durable = new AtomicWriter(target, Clock.systemUTC(), new Random(1), true);
+            assertTrue(durable.write(payload("a", "1", "d/e/f", "2")));
+            assertTrue(durable.write(payload("a", "3")));
+            assertEquals("3", read("a"));
+            assertEquals(List.of("a"), visible());
+        }
+
+        @Test
+        @Timeout(60)
+        void concurrentWritersOnOneTargetAreSerialised() throws Exception {
+            // two writer instances, as two threads of a host (or two processes) would have
+            AtomicWriter one = new AtomicWriter(target);
+            AtomicWriter two = new AtomicWriter(target);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            for (AtomicWriter w : List.of(one, two)) {
+                String name = w == one ? "one" : "two";
+                threads.add(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 100; i++) {
+                            w.write(payload("who", name, name + "/n", Integer.toString(i)));
+                        }
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (Thread t : threads) {
+                t.join();
+            }
+            if (failure.get() != null) {
+                throw new AssertionError("a writer failed", failure.get());
+            }
+            String last = read("who");
+            assertEquals(List.of(last, "who"), visible(), "exactly the last payload is visible");
+            assertEquals("99", read(last + "/n"));
+            assertEquals(List.of(dataDir()), timestampedDirs());
+        }
+
+        @Test
+        void dataTmpThatIsARealDirectoryIsRefusedNotDeleted() throws IOException {
+            writer.write(payload("a", "1"));
+            Path odd = Files.createDirectory(target.resolve("..data_tmp"));
+            IOException e = assertThrows(IOException.class, () -> writer.write(payload("a", "2")));
+            assertTrue(e.getMessage().contains("not a symlink"), e.getMessage());
+            assertTrue(Files.isDirectory(odd));
+            assertEquals("1", read("a"));
+        }
+    }
+
+    @Nested
     class Modes {
         @Test
         void modesAreExactRegardlessOfUmask() throws IOException {
@@ -449,7 +504,11 @@ class AtomicWriterTest {
                                 // path lookup walked into the old dir just as it was removed; never a partial file
                                 continue;
                             }
-                            int v = Integer.parseInt(content.substring(1, content.indexOf(' ')));
+                            int space = content.indexOf(' ');
+                            if (!content.startsWith("v") || space < 0) {
+                                throw new AssertionError(FILES[i] + " is torn: " + content.length() + " chars");
+                            }
+                            int v = Integer.parseInt(content.substring(1, space));
                             if (!content.equals(body(v, i))) {
                                 throw new AssertionError(FILES[i] + " is torn or mixed at version " + v);
                             }
