@@ -186,4 +186,67 @@ class BitmapSectorAllocatorTest {
             assertEquals(new AllocatorStats(300, 146, 140), a.stats());
         }
     }
+
+    /**
+     * Random allocations and frees checked step by step against a plain next-fit model over a boolean array:
+     * every run must be exactly the model's, and the statistics must match.
+     */
+    @Test
+    void matchesANextFitModelOnRandomOperations() throws Exception {
+        for (int n : new int[] {1, 63, 64, 65, 200, 513}) {
+            BitmapSectorAllocator a = new BitmapSectorAllocator(n);
+            boolean[] used = new boolean[n];
+            int cursor = 0;
+            java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+            java.util.List<SectorRun> held = new java.util.ArrayList<>();
+            for (int step = 0; step < 5_000; step++) {
+                if (held.isEmpty() || random.nextInt(3) != 0) {
+                    int max = random.nextInt(4) == 0 ? 1 + random.nextInt(200) : 1 + random.nextInt(8);
+                    int start = -1;
+                    // Next fit: the first free sector in circular order from the cursor.
+                    for (int k = 0; k < n && start < 0; k++) {
+                        int i = (cursor + k) % n;
+                        if (!used[i]) {
+                            start = i;
+                        }
+                    }
+                    if (start < 0) {
+                        assertThrows(NoFreeSectorsException.class, () -> a.allocateContiguous(1));
+                        continue;
+                    }
+                    int count = 0;
+                    while (count < max && start + count < n && !used[start + count]) {
+                        used[start + count] = true;
+                        count++;
+                    }
+                    cursor = start + count >= n ? 0 : start + count;
+                    SectorRun expected = new SectorRun(start + 1, count);
+                    assertEquals(expected, a.allocateContiguous(max), "n=" + n + " step " + step + " max " + max);
+                    held.add(expected);
+                } else {
+                    SectorRun r = held.remove(random.nextInt(held.size()));
+                    // Free part of a run now and then, to split runs.
+                    int skip = r.count() > 1 && random.nextBoolean() ? 1 : 0;
+                    for (int i = r.firstSector() - 1 + skip; i < r.firstSector() - 1 + r.count(); i++) {
+                        used[i] = false;
+                    }
+                    if (skip == 1) {
+                        a.freeContiguous(r.firstSector() + 1, r.count() - 1);
+                        held.add(new SectorRun(r.firstSector(), 1));
+                    } else {
+                        a.freeContiguous(r.firstSector(), r.count());
+                    }
+                }
+                long free = 0;
+                long largest = 0;
+                long run = 0;
+                for (boolean u : used) {
+                    run = u ? 0 : run + 1;
+                    free += u ? 0 : 1;
+                    largest = Math.max(largest, run);
+                }
+                assertEquals(new AllocatorStats(n, free, largest), a.stats(), "n=" + n + " step " + step);
+            }
+        }
+    }
 }
