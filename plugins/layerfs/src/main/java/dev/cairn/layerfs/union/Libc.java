@@ -28,6 +28,9 @@ public interface Libc {
 
     int chmod(String path, int mode);
 
+    /** glibc >= 2.33 exports lstat itself; buf is a platform struct stat */
+    int lstat(String path, Pointer buf);
+
     int lchown(String path, int uid, int gid);
 
     int mknod(String path, int mode, long dev);

@@ -73,6 +73,7 @@ public final class UnionFs extends FuseStubFS {
     private final Origins origins;
     private final ReentrantLock mutations = new ReentrantLock();
     private final long mountedAt = System.nanoTime();
+    private final java.util.concurrent.CompletableFuture<Void> initialized = new java.util.concurrent.CompletableFuture<>();
 
     /**
      * @param lowers read-only layers, top first
@@ -110,7 +111,7 @@ public final class UnionFs extends FuseStubFS {
     static final class Resolved {
         final String rel;
         Path upperPath;
-        Map<String, Object> upperAttrs;
+        UpperStat upperAttrs;
         boolean upperOpaque;
         final List<Lower> lowers = new ArrayList<>();
 
@@ -124,7 +125,7 @@ public final class UnionFs extends FuseStubFS {
 
         boolean isDir() {
             if (upperAttrs != null) {
-                return (mode(upperAttrs) & FileStat.S_IFMT) == FileStat.S_IFDIR;
+                return upperAttrs.isDir();
             }
             return !lowers.isEmpty() && lowers.get(0).kind() == EntryKind.DIR;
         }
@@ -141,8 +142,8 @@ public final class UnionFs extends FuseStubFS {
     Resolved resolve(String rel) throws IOException {
         Resolved cur = new Resolved("");
         cur.upperPath = upper;
-        cur.upperAttrs = attrs(upper);
-        cur.upperOpaque = Files.exists(upper.resolve(OPQ), LinkOption.NOFOLLOW_LINKS);
+        cur.upperAttrs = UpperStat.of(upper);
+        cur.upperOpaque = UpperStat.exists(upper.resolve(OPQ));
         if (!cur.upperOpaque) {
             for (int i = 0; i < lowers.size(); i++) {
                 LayerIndex l = lowers.get(i);
@@ -178,16 +179,16 @@ public final class UnionFs extends FuseStubFS {
         boolean stop = false;
         if (dir.upperAttrs != null) {
             Path p = dir.upperPath.resolve(name);
-            Map<String, Object> a = attrs(p);
+            UpperStat a = UpperStat.of(p);
             if (a != null) {
                 out.upperPath = p;
                 out.upperAttrs = a;
-                if ((mode(a) & FileStat.S_IFMT) != FileStat.S_IFDIR) {
+                if (!a.isDir()) {
                     return out;
                 }
-                out.upperOpaque = Files.exists(p.resolve(OPQ), LinkOption.NOFOLLOW_LINKS);
+                out.upperOpaque = UpperStat.exists(p.resolve(OPQ));
                 stop = out.upperOpaque;
-            } else if (Files.exists(dir.upperPath.resolve(WH + name), LinkOption.NOFOLLOW_LINKS)) {
+            } else if (UpperStat.exists(dir.upperPath.resolve(WH + name))) {
                 return out;
             }
         }
@@ -220,30 +221,13 @@ public final class UnionFs extends FuseStubFS {
         return out;
     }
 
-    private static Map<String, Object> attrs(Path p) throws IOException {
-        try {
-            return Files.readAttributes(p, "unix:mode,ino,nlink,uid,gid,size,rdev,lastModifiedTime,lastAccessTime,ctime",
-                    LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return null;
-        } catch (java.nio.file.FileSystemException e) {
-            if (e.getMessage() != null && e.getMessage().contains("Not a directory")) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    static int mode(Map<String, Object> a) {
-        return (Integer) a.get("mode");
-    }
 
     private long lowerIno(Lower l) {
         return ((long) (l.layer() + 1) << 40) | l.index().id(l.node());
     }
 
-    private long upperIno(Map<String, Object> a) {
-        long real = ((Number) a.get("ino")).longValue();
+    private long upperIno(UpperStat a) {
+        long real = a.ino();
         Long origin = origins.get(real);
         return origin != null ? origin : (1L << 62) | real;
     }
@@ -269,19 +253,22 @@ public final class UnionFs extends FuseStubFS {
 
     private void fill(Resolved r, FileStat stat) {
         if (r.upperAttrs != null) {
-            Map<String, Object> a = r.upperAttrs;
-            stat.st_mode.set(mode(a));
+            UpperStat a = r.upperAttrs;
+            stat.st_mode.set(a.mode());
             stat.st_ino.set(r.rel.isEmpty() ? 1 : upperIno(a));
-            stat.st_nlink.set((Integer) a.get("nlink"));
-            stat.st_uid.set((Integer) a.get("uid"));
-            stat.st_gid.set((Integer) a.get("gid"));
-            stat.st_size.set((Long) a.get("size"));
-            stat.st_rdev.set((Long) a.get("rdev"));
-            stat.st_blocks.set(((Long) a.get("size") + 511) / 512);
+            stat.st_nlink.set(a.nlink());
+            stat.st_uid.set(a.uid());
+            stat.st_gid.set(a.gid());
+            stat.st_size.set(a.size());
+            stat.st_rdev.set(a.rdev());
+            stat.st_blocks.set((a.size() + 511) / 512);
             stat.st_blksize.set(4096);
-            time(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
-            time(stat.st_atim, (FileTime) a.get("lastAccessTime"));
-            time(stat.st_ctim, (FileTime) a.get("ctime"));
+            stat.st_mtim.tv_sec.set(a.mtimeSec());
+            stat.st_mtim.tv_nsec.set(a.mtimeNsec());
+            stat.st_atim.tv_sec.set(a.atimeSec());
+            stat.st_atim.tv_nsec.set(a.atimeNsec());
+            stat.st_ctim.tv_sec.set(a.ctimeSec());
+            stat.st_ctim.tv_nsec.set(a.ctimeNsec());
             return;
         }
         Lower l = r.lowers.get(0);
@@ -327,7 +314,7 @@ public final class UnionFs extends FuseStubFS {
             }
             String target;
             if (r.upperAttrs != null) {
-                if ((mode(r.upperAttrs) & FileStat.S_IFMT) != FileStat.S_IFLNK) {
+                if ((r.upperAttrs.mode() & FileStat.S_IFMT) != FileStat.S_IFLNK) {
                     return -ErrorCodes.EINVAL();
                 }
                 target = Files.readSymbolicLink(r.upperPath).toString();
@@ -802,8 +789,8 @@ public final class UnionFs extends FuseStubFS {
                     return -ErrorCodes.EISDIR();
                 }
                 if (r.upperAttrs != null) {
-                    if ((Integer) r.upperAttrs.get("nlink") <= 1) {
-                        origins.remove(((Number) r.upperAttrs.get("ino")).longValue());
+                    if (r.upperAttrs.nlink() <= 1) {
+                        origins.remove(r.upperAttrs.ino());
                     }
                     Files.delete(r.upperPath);
                 }
@@ -888,7 +875,7 @@ public final class UnionFs extends FuseStubFS {
                     removeUpperDir(target);
                 }
                 Files.move(upperOf(from), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                if (src.isDir() && !Files.exists(target.resolve(OPQ), LinkOption.NOFOLLOW_LINKS)) {
+                if (src.isDir() && !UpperStat.exists(target.resolve(OPQ))) {
                     // fully copied up: lower directories that happen to share the new name must not show through
                     Files.createFile(target.resolve(OPQ));
                 }
@@ -1056,7 +1043,7 @@ public final class UnionFs extends FuseStubFS {
 
     // ---------------------------------------------------------------- mounting
 
-    /** Mounts in the background and waits until the kernel shows the mount (up to 20 s). */
+    /** Mounts in the background and waits until libfuse initialized the mount (up to 20 s). */
     public void mountAt(Path mountPoint) throws IOException {
         // our own thread running the blocking mount: jnr-fuse's non-blocking mode queues the FUSE loop on the common
         // ForkJoinPool, where it can starve behind busy tasks (one worker on a 2-core machine)
@@ -1072,26 +1059,25 @@ public final class UnionFs extends FuseStubFS {
         }, "layerfs-fuse-" + mountPoint.getFileName());
         t.setDaemon(true);
         t.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Mounts.isMounted(mountPoint)) {
-            if (loop.isDone()) {
-                try {
-                    loop.join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw new IOException("FUSE mount at " + mountPoint + " failed: " + e.getCause().getMessage(), e.getCause());
-                }
-                throw new IOException("FUSE mount at " + mountPoint + " failed (is it already mounted, or not an empty directory?)");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("FUSE mount at " + mountPoint + " did not appear within 20 s");
-            }
-            try {
-                Thread.sleep(10); // polling the kernel's mount table; there is no notification for this
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while mounting");
-            }
+        try {
+            java.util.concurrent.CompletableFuture.anyOf(initialized, loop).get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("FUSE mount at " + mountPoint + " did not come up within 20 s");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("FUSE mount at " + mountPoint + " failed: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while mounting");
         }
+        if (!initialized.isDone()) {
+            throw new IOException("FUSE mount at " + mountPoint + " failed (is it already mounted, or not an empty directory?)");
+        }
+    }
+
+    @Override
+    public Pointer init(Pointer conn) {
+        initialized.complete(null); // libfuse calls init once the kernel mount exists, before any request
+        return super.init(conn);
     }
 
     /** Unmounts; falls back to {@code fusermount -u -z} when the normal unmount fails. */
