@@ -67,7 +67,7 @@ class BlockPoolFileModelTest {
             PoolFile[] files = {pool.newFile(), pool.newFile(), pool.newFile()};
             Model[] models = {new Model(), new Model(), new Model()};
             SplittableRandom random = new SplittableRandom(seed);
-            for (int step = 0; step < 3_000; step++) {
+            for (int step = 0; step < 2_000; step++) {
                 int which = random.nextInt(files.length);
                 PoolFile f = files[which];
                 Model m = models[which];
