@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * {@link ProjectionSource}) into a target directory with an {@link AtomicWriter}; with {@code --watch} it keeps
  * re-projecting when the source changes until the thread is interrupted (or the process is stopped).
  *
- * <p>Exit codes: 0 done (or {@code --help}), 1 the source cannot be read or projected, 2 bad arguments.
+ * <p>Exit codes: 0 done (or {@code --help}), 1 the source cannot be read or projected, 2 bad arguments (including a
+ * target inside a source tree, or a source tree inside the target, which would project each version into the next).
  */
 public final class ProjectCli {
     /** The usage text printed by {@code --help}. */
@@ -66,6 +67,12 @@ public final class ProjectCli {
         }
         try {
             ProjectionSource source = ProjectionSource.of(options.from);
+            if (source instanceof DirectorySource && overlaps(options.from, options.target)) {
+                // projecting a tree into itself would feed each version back in as the next one's payload
+                err.println("cairn project: the target " + options.target + " must not be inside the source "
+                        + options.from + " or contain it (see cairn project --help)");
+                return 2;
+            }
             AtomicWriter writer = new AtomicWriter(options.target);
             if (!options.watch) {
                 SortedMap<String, PayloadFile> payload = source.read();
@@ -115,6 +122,20 @@ public final class ProjectCli {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    private static boolean overlaps(Path from, Path target) throws IOException {
+        Path source = from.toRealPath();
+        Path dest = target.toAbsolutePath().normalize();
+        // resolve the part of the target that exists, so a symlinked parent cannot hide the overlap
+        Path existing = dest;
+        while (existing != null && !java.nio.file.Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing != null) {
+            dest = existing.toRealPath().resolve(existing.relativize(dest));
+        }
+        return dest.startsWith(source) || source.startsWith(dest);
     }
 
     private static String describe(int files, ProjectionSource source, AtomicWriter writer, boolean changed) {

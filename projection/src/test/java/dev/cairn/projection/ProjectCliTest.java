@@ -82,6 +82,17 @@ class ProjectCliTest {
     }
 
     @Test
+    void targetInsideTheSourceTreeIsRefused() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Files.writeString(src.resolve("f"), "x");
+        assertEquals(2, run("--from", src.toString(), src.resolve("out").toString()));
+        assertTrue(err().contains("must not be inside the source"), err());
+        assertEquals(2, run("--from", src.toString(), tmp.toString()));
+        assertFalse(Files.exists(src.resolve("out")));
+        assertFalse(Files.exists(tmp.resolve("..data")));
+    }
+
+    @Test
     void projectsJson() throws IOException {
         Path json = Files.writeString(tmp.resolve("p.json"), "{\"k\": {\"base64\": \"aGk=\", \"mode\": \"0600\"}}");
         Path target = tmp.resolve("target");

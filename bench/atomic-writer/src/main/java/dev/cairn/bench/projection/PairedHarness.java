@@ -13,7 +13,7 @@ import java.util.TreeMap;
 /**
  * A plain harness beside the JMH run: alternates one atomic update and one naive in-place update of the same
  * payload, so both see the same machine load (the JMH run measures them minutes apart, which on a shared machine
- * skews the ratio), and prints median and p99 of each and their ratio. Settings: {@code -Dbench.rounds=300
+ * skews the ratio), and prints median and p99 of each and their ratio. Settings: {@code -Dbench.rounds=100
  * -Dbench.dir=/tmp}.
  */
 public final class PairedHarness {
@@ -21,7 +21,7 @@ public final class PairedHarness {
     }
 
     public static void main(String[] args) throws IOException {
-        int rounds = Integer.getInteger("bench.rounds", 300);
+        int rounds = Integer.getInteger("bench.rounds", 100);
         Path base = Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir")));
         System.out.println("paired harness in " + base + ", " + rounds + " rounds per size (1 KiB files, all changed)");
         System.out.printf("%-6s | %14s %14s | %14s %14s | %10s %10s%n", "files", "atomic p50 us", "atomic p99 us",
