@@ -53,14 +53,13 @@ if os.path.exists(os.path.join(out, "pool.json")):
     s = {}
     for r in json.load(open(os.path.join(out, "pool.json"))):
         p = r["params"]
-        s[(r["benchmark"].rsplit(".", 1)[1], p["allocator"])] = (r["primaryMetric"]["score"], int(p["bytes"]))
+        s[(r["benchmark"].rsplit(".", 1)[1], p["allocator"], p.get("ioMode", "buffered"))] = (r["primaryMetric"]["score"], int(p["bytes"]))
     print()
     print("block pool vs FileChannel, sequential 1 MiB calls (time per pass; ratio = throughput pool/channel)")
     for op in ("Write", "Read"):
-        for a in ("bitmap", "first-fit"):
-            if ("pool" + op, a) not in s:
-                continue
-            (p, n), (c, _) = s[("pool" + op, a)], s[("channel" + op, a)]
+        for (name, a, mode) in sorted(k for k in s if k[0] == "pool" + op):
+            (p, n), (c, _) = s[(name, a, mode)], s[("channel" + op, a, mode)]
             mibs = lambda ms: n / (1 << 20) / (ms / 1000)
-            print("%-6s %-9s pool %8.0f MiB/s  channel %8.0f MiB/s  ratio %.2f" % (op.lower(), a, mibs(p), mibs(c), c / p))
+            print("%-6s %-9s %-8s pool %8.0f MiB/s  channel %8.0f MiB/s  ratio %.2f"
+                  % (op.lower(), a, mode, mibs(p), mibs(c), c / p))
 PY

@@ -1,6 +1,7 @@
 package dev.cairn.bench.alloc;
 
 import dev.cairn.io.BufferedFileIoFactory;
+import dev.cairn.io.DirectFileIoFactory;
 import dev.cairn.pool.block.BlockFilePoolConfig;
 import dev.cairn.pool.block.BlockFilePoolFactory;
 import dev.cairn.spi.config.DataSize;
@@ -41,6 +42,10 @@ public class PoolBenchmark {
     @Param({"bitmap", "first-fit"})
     public String allocator;
 
+    /** The pool's io.mode ({@code -p ioMode=direct} for O_DIRECT); the FileChannel baseline is always buffered. */
+    @Param({"buffered"})
+    public String ioMode;
+
     Path dir;
     FilePool pool;
     PoolFile readFile;
@@ -52,7 +57,8 @@ public class PoolBenchmark {
         dir = Files.createTempDirectory(Path.of(System.getProperty("bench.dir", System.getProperty("java.io.tmpdir"))),
                 "pool-bench");
         long size = 2 * bytes + 64L * CHUNK;
-        FakeHostContext ctx = new FakeHostContext(dir).withFileIo(new BufferedFileIoFactory());
+        FakeHostContext ctx = new FakeHostContext(dir).withFileIo(
+                ioMode.equals("direct") ? new DirectFileIoFactory() : new BufferedFileIoFactory());
         pool = new BlockFilePoolFactory().create(new BlockFilePoolConfig(allocator, "pool.img",
                 DataSize.ofBytes(size), null, null), ctx);
         channel = FileChannel.open(dir.resolve("plain.img"), StandardOpenOption.CREATE, StandardOpenOption.READ,
