@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cairn.server.staging.HeapPool;
 import dev.cairn.spi.config.DataSize;
 import dev.cairn.testkit.InMemoryStore;
 import org.junit.jupiter.api.AfterEach;
@@ -256,6 +257,25 @@ class CacheServerTest {
                 assertEquals(507, r.statusCode());
                 assertTrue(r.body().startsWith("store full"), r.body());
                 assertEquals(0, store.namespace("gradle").stats().entries());
+            }
+        }
+
+        @Test
+        void uploadsAreStagedInTheFilePoolAndFreed() throws Exception {
+            InMemoryStore store = new InMemoryStore(0);
+            HeapPool pool = new HeapPool();
+            try (ServerFixture f = new ServerFixture(ServerConfig.listen("127.0.0.1", 0), store, pool,
+                    java.net.http.HttpClient.newHttpClient())) {
+                byte[] body = random(500_000, 9);
+                String hash = ServerFixture.sha256(body);
+                assertEquals(201, f.send("PUT", "/cas/" + hash, body).statusCode());
+                assertEquals(400, f.send("PUT", "/cas/" + "1".repeat(64), body).statusCode());
+                assertEquals(2, pool.created);
+                ServerFixture.await("pool files to be freed", () -> pool.open == 0);
+                assertArrayEquals(body, store.namespace("bazel-cas").getBytes(hash, "output").orElseThrow());
+                assertEquals(1, store.namespace("bazel-cas").stats().entries());
+                String status = f.send("GET", "/status", null).body();
+                assertTrue(status.contains("\"area\" : \"pool\""), status);
             }
         }
 

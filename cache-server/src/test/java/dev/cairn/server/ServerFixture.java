@@ -2,6 +2,7 @@ package dev.cairn.server;
 
 import dev.cairn.spi.MetricSample;
 import dev.cairn.spi.StatusSource;
+import dev.cairn.spi.pool.FilePool;
 import dev.cairn.spi.store.Store;
 
 import java.io.ByteArrayOutputStream;
@@ -49,7 +50,11 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(ServerConfig config, Store store, HttpClient http) throws Exception {
-        this.server = new CacheServer(config, store, null, HOST, listening::add);
+        this(config, store, null, http);
+    }
+
+    ServerFixture(ServerConfig config, Store store, FilePool pool, HttpClient http) throws Exception {
+        this.server = new CacheServer(config, store, pool, HOST, listening::add);
         server.start();
         this.http = http;
         this.base = server.uri();

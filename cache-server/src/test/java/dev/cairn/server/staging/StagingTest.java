@@ -143,65 +143,6 @@ class StagingTest {
 
     @Nested
     class Pool {
-        /** A pool of heap-backed files that counts open files. */
-        final class HeapPool implements FilePool {
-            int open;
-
-            @Override
-            public PoolFile newFile() {
-                open++;
-                return new PoolFile() {
-                    ByteBuffer data = ByteBuffer.allocate(0);
-
-                    @Override
-                    public int readAt(ByteBuffer dst, long offset) {
-                        if (offset >= data.limit()) {
-                            return -1;
-                        }
-                        int n = (int) Math.min(dst.remaining(), data.limit() - offset);
-                        dst.put(data.duplicate().position((int) offset).limit((int) offset + n));
-                        return n;
-                    }
-
-                    @Override
-                    public void writeAt(ByteBuffer src, long offset) {
-                        int end = (int) offset + src.remaining();
-                        if (end > data.capacity()) {
-                            ByteBuffer bigger = ByteBuffer.allocate(Math.max(end, data.capacity() * 2));
-                            bigger.put(data.duplicate().position(0));
-                            data = bigger.limit(data.limit());
-                        }
-                        data.limit(Math.max(data.limit(), end));
-                        data.duplicate().position((int) offset).put(src);
-                    }
-
-                    @Override
-                    public long size() {
-                        return data.limit();
-                    }
-
-                    @Override
-                    public void truncate(long size) {
-                        data.limit((int) size);
-                    }
-
-                    @Override
-                    public long nextRegionOffset(long offset, RegionType type) {
-                        return type == RegionType.DATA ? offset : data.limit();
-                    }
-
-                    @Override
-                    public void close() {
-                        open--;
-                    }
-                };
-            }
-
-            @Override
-            public void close() {
-            }
-        }
-
         @Test
         void stagesIntoPoolFilesAndFreesThem() throws Exception {
             HeapPool pool = new HeapPool();
