@@ -33,13 +33,17 @@ for r in rows:
 def label(size):
     return {"4096": "4 KiB", "1048576": "1 MiB"}.get(size, size + " B")
 print()
-print("%-6s %-4s %-6s %14s %14s %8s" % ("op", "size", "fsync", "disk store/s", "Files.*/s", "ratio"))
-for op, base in (("put", "baselinePut"), ("get", "baselineGet")):
+print("%-6s %-6s %-6s %14s %14s %8s" % ("op", "size", "fsync", "disk store/s", "Files.*/s", "ratio"))
+for op in ("put", "get"):
     for size in ("4096", "1048576"):
-        b = score.get((base, size, None))
+        b = score.get((op + "Files", size, None))
         for fsync in ("false", "true"):
-            s = score.get(("store" + op.capitalize(), size, fsync))
+            s = score.get((op + "Store", size, fsync))
             if s is None or b is None:
                 continue
-            print("%-6s %-4s %-6s %14.0f %14.0f %8.2f" % (op, label(size), fsync, s, b, s / b))
+            print("%-6s %-6s %-6s %14.0f %14.0f %8.2f" % (op, label(size), fsync, s, b, s / b))
 PY
+echo
+echo "Cross-check, interleaved 100 ms slices (both sides under the same machine load):"
+java ${BENCH_DIR:+-Dbench.dir="$BENCH_DIR"} -cp "$here/disk-store/target/benchmarks.jar" \
+  dev.cairn.bench.diskstore.InterleavedComparison "${ROUNDS:-15}"

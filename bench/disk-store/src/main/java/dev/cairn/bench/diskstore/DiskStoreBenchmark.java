@@ -115,22 +115,22 @@ public class DiskStoreBenchmark {
     }
 
     @Benchmark
-    public void storePut(StoreState s) throws IOException {
+    public void putStore(StoreState s) throws IOException {
         s.store.put(key(s.next++), "output", s.value);
     }
 
     @Benchmark
-    public byte[] storeGet(StoreState s) throws IOException {
+    public byte[] getStore(StoreState s) throws IOException {
         return s.store.getBytes(key(s.next++), "output").orElseThrow();
     }
 
     @Benchmark
-    public void baselinePut(BaselineState s) throws IOException {
+    public void putFiles(BaselineState s) throws IOException {
         Files.write(s.path(s.next++), s.value);
     }
 
     @Benchmark
-    public byte[] baselineGet(BaselineState s) throws IOException {
+    public byte[] getFiles(BaselineState s) throws IOException {
         return Files.readAllBytes(s.path(s.next++));
     }
 }

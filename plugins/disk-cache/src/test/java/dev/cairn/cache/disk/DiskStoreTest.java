@@ -256,7 +256,7 @@ class DiskStoreTest {
                         return null;
                     });
                     second.start();
-                    second.awaitState(Thread.State.WAITING);
+                    second.awaitWaitingOnConcurrentPut();
                     release.countDown();
                     first.get(20, TimeUnit.SECONDS);
                     second.join(20_000);
@@ -527,11 +527,13 @@ class DiskStoreTest {
             }
         }
 
-        void awaitState(Thread.State state) throws InterruptedException {
+        /** Polls (20 s deadline) until the thread is parked in the future of the put it joined. */
+        void awaitWaitingOnConcurrentPut() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (getState() != state) {
+            while (getState() != Thread.State.WAITING || Arrays.stream(getStackTrace())
+                    .noneMatch(f -> f.getClassName().equals(java.util.concurrent.CompletableFuture.class.getName()))) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("thread never reached " + state + ", is " + getState());
+                    throw new AssertionError("second put never waited for the first, is " + getState());
                 }
                 Thread.onSpinWait();
                 Thread.yield();
