@@ -131,6 +131,11 @@ final class SyncServer implements Service {
             throw new IOException("sync-server root " + root + " must not be (or lie under) a symbolic link; use "
                     + realRoot);
         }
+        // Without TCP_NODELAY the JDK server's separate header and body writes meet the client's delayed ACK:
+        // 40 ms per request. Read once, when the JDK server's configuration class loads.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
         executor = Executors.newFixedThreadPool(config.threads(), daemon("cairn-sync-http"));
         server.setExecutor(executor);
