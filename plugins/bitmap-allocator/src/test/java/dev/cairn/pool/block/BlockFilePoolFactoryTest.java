@@ -18,9 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ServiceLoader;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -172,8 +170,19 @@ class BlockFilePoolFactoryTest {
                 assertEquals(3, f.size());
             }
         }
-        assertArrayEquals(new byte[0], new byte[0]);
-        assertInstanceOf(FilePool.class, factory.create(config(null, "r.img", "4KiB", null, null), ctx));
+    }
+
+    @Test
+    void aOneSectorPoolWorks() throws Exception {
+        try (FilePool pool = factory.create(config(null, "r.img", "4KiB", null, null), ctx)) {
+            assertEquals(1L, pool.status().get("sectors"));
+            try (PoolFile f = pool.newFile()) {
+                f.writeAt(ByteBuffer.wrap(new byte[] {9}), 4095);
+                assertEquals(1L, pool.status().get("sectorsUsed"));
+                assertThrows(dev.cairn.spi.alloc.NoFreeSectorsException.class,
+                        () -> pool.newFile().writeAt(ByteBuffer.wrap(new byte[] {1}), 0));
+            }
+        }
     }
 
     /** Bytes the file system allocated to a file ({@code stat %b}: the JDK has no portable attribute for it). */
