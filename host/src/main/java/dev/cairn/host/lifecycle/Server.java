@@ -57,7 +57,9 @@ public final class Server implements AutoCloseable {
      * @return the bound {@code server} section
      */
     public static ServerConfig serverConfig(Host host) {
-        return host.binder().bind(host.config().server(), ServerConfig.class, "server");
+        // Auth, TLS and staging paths resolve against the home like every other configured path.
+        return host.binder().bind(host.config().server(), ServerConfig.class, "server")
+                .withPaths(name -> host.resolve(name).toString());
     }
 
     /** @return what {@code GET /status} and {@code /metrics} show, for the status directory */
