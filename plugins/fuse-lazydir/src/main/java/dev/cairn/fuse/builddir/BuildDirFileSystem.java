@@ -572,14 +572,16 @@ final class BuildDirFileSystem extends FuseStubFS {
         if (file == null) {
             return -ErrorCodes.EBADF();
         }
-        ByteBuffer dst = ByteBuffer.allocate((int) Math.min(size, Integer.MAX_VALUE));
+        int length = (int) Math.min(size, Integer.MAX_VALUE);
+        // Read straight into libfuse's buffer: no heap buffer to allocate and zero per call, no copy.
+        ByteBuffer dst = buf.isDirect() ? nativeView(buf, length) : ByteBuffer.allocate(length);
         int n;
         try {
             n = file.read(dst, offset, inputs);
         } catch (IOException | RuntimeException e) {
             return fetchFailed(path, e);
         }
-        if (n > 0) {
+        if (n > 0 && dst.hasArray()) {
             buf.put(0, dst.array(), 0, n);
         }
         return n;
@@ -598,15 +600,27 @@ final class BuildDirFileSystem extends FuseStubFS {
         if (file == null) {
             return -ErrorCodes.EBADF();
         }
-        byte[] bytes = new byte[(int) size];
-        buf.get(0, bytes, 0, bytes.length);
+        int length = (int) size;
+        ByteBuffer src;
+        if (buf.isDirect()) {
+            src = nativeView(buf, length);
+        } else {
+            byte[] bytes = new byte[length];
+            buf.get(0, bytes, 0, length);
+            src = ByteBuffer.wrap(bytes);
+        }
         try {
-            file.write(ByteBuffer.wrap(bytes), offset, inputs, pool);
+            file.write(src, offset, inputs, pool);
         } catch (IOException | RuntimeException e) {
             return fetchFailed(path, e);
         }
         file.mtimeNanos = file.ctimeNanos = nowNanos();
-        return bytes.length;
+        return length;
+    }
+
+    /** A direct buffer over native memory that libfuse owns for the duration of one call. */
+    private static ByteBuffer nativeView(Pointer buf, int length) {
+        return new com.sun.jna.Pointer(buf.address()).getByteBuffer(0, length);
     }
 
     @Override
