@@ -122,9 +122,47 @@ public final class TieredStore implements Store, StatusSource {
     public Optional<Blob> get(String key, String name) throws IOException {
         Store.checkKey(key);
         Store.checkName(name);
+        return getFrom(0, key, name, false, new ArrayList<>());
+    }
+
+    /** Reads from the fastest tier through its own {@code getBytes} (which may be cheaper than a stream). */
+    @Override
+    public Optional<byte[]> getBytes(String key, String name) throws IOException {
+        Store.checkKey(key);
+        Store.checkName(name);
         List<Exception> errors = new ArrayList<>();
         boolean answered = false;
-        for (int i = 0; i < tiers.size(); i++) {
+        TierHealth first = health.get(0);
+        if (first.tryUse()) {
+            try {
+                Optional<byte[]> bytes = tiers.get(0).getBytes(key, name);
+                first.succeeded();
+                answered = true;
+                if (bytes.isPresent()) {
+                    first.hit();
+                    return bytes;
+                }
+            } catch (IOException | RuntimeException e) {
+                if (!isOutage(e)) {
+                    throw e;
+                }
+                first.failed(e);
+                errors.add(e);
+            }
+        }
+        Optional<Blob> blob = getFrom(1, key, name, answered, errors);
+        if (blob.isEmpty()) {
+            return Optional.empty();
+        }
+        try (Blob b = blob.get()) {
+            return Optional.of(b.stream().readAllBytes());
+        }
+    }
+
+    private Optional<Blob> getFrom(int start, String key, String name, boolean answeredBefore,
+                                   List<Exception> errors) throws IOException {
+        boolean answered = answeredBefore;
+        for (int i = start; i < tiers.size(); i++) {
             TierHealth h = health.get(i);
             if (!h.tryUse()) {
                 continue;

@@ -83,6 +83,28 @@ final class EntryIndex {
         return persist;
     }
 
+    /**
+     * @param key the entry
+     * @param name a blob name
+     * @return the object holding that blob when the index knows exactly one (then a read needs no marker)
+     */
+    synchronized Optional<String> objectFor(String key, String name) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return Optional.empty();
+        }
+        String found = null;
+        for (String o : e.objects) {
+            if (o.endsWith("/" + name)) {
+                if (found != null) {
+                    return Optional.empty(); // several generations (leftovers): let the marker decide
+                }
+                found = o;
+            }
+        }
+        return Optional.ofNullable(found);
+    }
+
     synchronized boolean contains(String key) {
         return entries.containsKey(key);
     }

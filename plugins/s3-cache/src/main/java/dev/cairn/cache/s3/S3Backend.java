@@ -74,6 +74,7 @@ final class S3Backend implements AutoCloseable {
     final AtomicLong partsUploaded = new AtomicLong();
     final AtomicLong deleteRequests = new AtomicLong();
     final AtomicLong accessWrites = new AtomicLong();
+    final AtomicLong getRequests = new AtomicLong();
 
     S3Backend(S3Client client, S3Options options, Clock clock, Duration persistAccessEvery) {
         this.client = Objects.requireNonNull(client, "client is null");
@@ -431,6 +432,7 @@ final class S3Backend implements AutoCloseable {
 
     /** @return the object's bytes, or empty when it does not exist */
     Optional<byte[]> getSmall(String objectKey, String what) throws IOException {
+        getRequests.incrementAndGet();
         try {
             return Optional.of(client.getObject(b -> b.bucket(options.bucket()).key(objectKey)
                     .overrideConfiguration(timeout(0)), ResponseTransformer.toBytes()).asByteArray());
@@ -445,6 +447,7 @@ final class S3Backend implements AutoCloseable {
     /** @return the open object, or empty when it does not exist */
     Optional<ResponseInputStream<GetObjectResponse>> open(String objectKey, long size, String what)
             throws IOException {
+        getRequests.incrementAndGet();
         try {
             return Optional.of(client.getObject(b -> b.bucket(options.bucket()).key(objectKey)
                     .overrideConfiguration(timeout(size))));

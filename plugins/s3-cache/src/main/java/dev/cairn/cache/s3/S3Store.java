@@ -67,6 +67,18 @@ final class S3Store implements Store {
         Store.checkName(name);
         backend.ensureReady();
         String markerKey = backend.layout().marker(view, key);
+        Optional<String> known = index.objectFor(key, name);
+        if (known.isPresent()) {
+            // One request instead of two: the index knows the committed generation. If another process replaced
+            // or removed the entry, that generation is gone (404) and the marker decides below.
+            Optional<ResponseInputStream<GetObjectResponse>> in = backend.open(known.get(), 0, what(key, name));
+            if (in.isPresent()) {
+                if (index.access(key, backend.now(), backend.persistAccessEvery())) {
+                    backend.persistAccess(markerKey);
+                }
+                return Optional.of(new S3Blob(in.get().response().contentLength(), in.get()));
+            }
+        }
         for (int attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
             Optional<Manifest> manifest = manifest(key, markerKey);
             if (manifest.isEmpty()) {

@@ -134,13 +134,36 @@ class S3StoreTest {
         }
 
         @Test
+        void aKnownEntryIsReadWithOneRequestAndOthersThroughTheirMarker() throws Exception {
+            String prefix = freshPrefix();
+            try (S3Store a = open(options(prefix, 0)); S3Store b = open(options(prefix, 0))) {
+                a.put("abcdef", "output", new byte[10]);
+                long before = a.backend().getRequests.get();
+                assertEquals(10, a.getBytes("abcdef", "output").orElseThrow().length);
+                assertEquals(1, a.backend().getRequests.get() - before, "the writer knows the generation");
+
+                before = b.backend().getRequests.get();
+                assertEquals(10, b.getBytes("abcdef", "output").orElseThrow().length);
+                assertEquals(2, b.backend().getRequests.get() - before, "another process reads the marker first");
+
+                a.put("abcdef", "output", new byte[20]); // replaced: b's generation is gone
+                assertEquals(20, b.getBytes("abcdef", "output").orElseThrow().length);
+            }
+        }
+
+        @Test
         void anEntryWithoutItsMarkerIsInvisible() throws Exception {
             String prefix = freshPrefix();
+            dev.cairn.cache.s3.Layout layout = new dev.cairn.cache.s3.Layout(prefix);
+            // The blobs of a put that never wrote its marker (a crash, or one still uploading elsewhere).
+            s3.blobStore().putBlob("unit", s3.blobStore().blobBuilder(
+                    layout.blob(dev.cairn.cache.s3.Layout.ROOT_VIEW, "abcdef", "g1", "output"))
+                    .payload(new byte[10]).build());
             try (S3Store store = open(options(prefix, 0))) {
-                store.put("abcdef", "output", new byte[10]);
-                s3.blobStore().removeBlob("unit", prefix + "_default/ab/abcdef/.entry");
                 assertFalse(store.has("abcdef"));
                 assertTrue(store.get("abcdef", "output").isEmpty());
+                assertEquals(0, store.stats().entries());
+                assertEquals(1, objects("unit", prefix).size(), "young leftovers are kept: the put may be running");
             }
         }
     }
