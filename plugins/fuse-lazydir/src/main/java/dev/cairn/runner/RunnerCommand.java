@@ -19,10 +19,11 @@ import java.util.UUID;
  */
 public final class RunnerCommand implements PluginCommand {
     static final String USAGE = """
-            Usage: cairn runner --build-dir <path> -- <command> [<arg>...]
+            Usage: cairn runner [--build-dir <path>] -- <command> [<arg>...]
               Runs <command> in a new subdirectory action-<id> of <path> (created, then removed) and exits
               with its exit code. The build directory is opened afresh for every operation, so the runner
-              keeps working when the worker mounts or re-mounts it.""";
+              keeps working when the worker mounts or re-mounts it. Without --build-dir, the
+              configuration's sections.runner.buildDirectory is used.""";
 
     @Override
     public String name() {
@@ -51,7 +52,10 @@ public final class RunnerCommand implements PluginCommand {
             }
         }
         if (buildDir == null) {
-            return usage(io, "--build-dir <path> is required");
+            buildDir = configuredBuildDirectory(context);
+        }
+        if (buildDir == null) {
+            return usage(io, "--build-dir <path> is required (or set sections.runner.buildDirectory)");
         }
         if (dashes < 0 || dashes == args.size() - 1) {
             return usage(io, "give the command after '--'");
@@ -69,6 +73,14 @@ public final class RunnerCommand implements PluginCommand {
         } catch (IOException e) {
             io.err().println("cairn runner: could not run the action: " + e.getMessage());
             return 1;
+        }
+    }
+
+    private static String configuredBuildDirectory(HostContext context) {
+        try {
+            return context.section("runner", RunnerSection.class).buildDirectory();
+        } catch (dev.cairn.spi.ConfigurationException notSet) {
+            return null; // hosts that do not know the section: --build-dir is then required
         }
     }
 

@@ -72,6 +72,19 @@ class RunnerTest {
     }
 
     @Test
+    void theBuildDirectoryCanComeFromTheRunnerSection() throws Exception {
+        Path build = Files.createDirectory(tmp.resolve("configured"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        FakeHostContext ctx = new FakeHostContext(tmp).withSection("runner", new RunnerSection("configured"));
+        int rc = new RunnerCommand().run(List.of("--", "sh", "-c", "basename \"$(dirname \"$PWD\")\""),
+                new CommandIo(new ByteArrayInputStream(new byte[0]), new PrintStream(out, true),
+                        new PrintStream(out, true), false), ctx);
+        assertEquals(0, rc, out.toString(StandardCharsets.UTF_8));
+        assertEquals("configured\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(), list(build));
+    }
+
+    @Test
     void eachActionGetsAFreshDirectory() throws Exception {
         Path build = Files.createDirectory(tmp.resolve("build"));
         AtomicInteger n = new AtomicInteger();
