@@ -70,7 +70,9 @@ public final class LayerExtractor {
                 throw new IOException("zstd-compressed layers are not supported; use tar or tar.gz");
             }
             Map<String, String> comments = Map.of();
-            TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes);
+            // block size 512: never read past the end-of-archive blocks waiting for record padding a stream may not
+            // have (yet); whatever follows is drained below for the digest
+            TarArchiveInputStream tar = new TarArchiveInputStream(tarBytes, 512);
             TarArchiveEntry te;
             boolean first = true;
             long count = 0;

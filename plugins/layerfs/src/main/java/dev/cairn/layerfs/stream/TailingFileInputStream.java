@@ -17,6 +17,7 @@ import java.time.Duration;
  */
 public final class TailingFileInputStream extends InputStream implements ArchiveEndAware {
     private static final long POLL_MILLIS = 5;
+    private static final long ENDED_GRACE_NANOS = 300_000_000L;
     private final FileChannel channel;
     private final Duration idleTimeout;
     private final Path file;
@@ -52,7 +53,8 @@ public final class TailingFileInputStream extends InputStream implements Archive
                 position += n;
                 return n;
             }
-            if (ended) {
+            if (ended && System.nanoTime() - idleSince > ENDED_GRACE_NANOS) {
+                // the archive ended and the file stopped growing: the writer's record padding, if any, is in
                 return -1;
             }
             if (System.nanoTime() - idleSince > idleTimeout.toNanos()) {

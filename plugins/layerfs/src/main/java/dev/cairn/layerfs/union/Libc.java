@@ -18,6 +18,9 @@ public interface Libc {
 
     int close(int fd);
 
+    /** @return the address of {@code size} bytes that libfuse will free() */
+    long malloc(long size);
+
     long pread(int fd, Pointer buf, long count, long offset);
 
     long pwrite(int fd, Pointer buf, long count, long offset);

@@ -56,8 +56,19 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class UnionFs extends FuseStubFS {
     private static final Logger LOG = LoggerFactory.getLogger(UnionFs.class);
     static final String WH = ".wh.";
+    /**
+     * use_ino: our stable inode numbers; default_permissions: the kernel checks modes; negative_timeout=0: a name
+     * of a layer still arriving may appear any moment. Lower layers never change under a name, so entries and
+     * attributes may be cached briefly. {@code -Dlayerfs.fuseOptions} adds options (benchmarks, experiments).
+     */
+    static final String FUSE_OPTIONS = "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,"
+            + "attr_timeout=1,entry_timeout=1,negative_timeout=0"
+            + (System.getProperty("layerfs.fuseOptions", "").isEmpty() ? "" : "," + System.getProperty("layerfs.fuseOptions"));
     static final String OPQ = ".wh..wh..opq";
     private static final int O_ACCMODE = 3;
+    private static final int FUSE_BUF_IS_FD = 1 << 1;
+    private static final int FUSE_BUF_FD_SEEK = 1 << 2;
+    private static final int FUSE_BUF_FD_RETRY = 1 << 3;
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_CREAT = 0100;
@@ -596,6 +607,32 @@ public final class UnionFs extends FuseStubFS {
         return (int) total;
     }
 
+    /**
+     * Answers a read with a buffer that names the file descriptor instead of bytes: libfuse then moves the data from
+     * the file to the kernel itself (splice where possible), without a copy through Java. The {@code fuse_bufvec}
+     * (one {@code fuse_buf}; LP64 layout) is malloc'ed because libfuse frees it after replying.
+     */
+    @Override
+    public int read_buf(String path, Pointer bufp, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        long addr = Libc.INSTANCE.malloc(64);
+        if (addr == 0) {
+            return -ErrorCodes.ENOMEM();
+        }
+        Pointer v = Pointer.wrap(jnr.ffi.Runtime.getRuntime(Libc.INSTANCE), addr);
+        v.putLong(0, 1);        // count
+        v.putLong(8, 0);        // idx
+        v.putLong(16, 0);       // off
+        v.putLong(24, size);    // buf[0].size
+        v.putInt(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY);
+        v.putInt(36, 0);
+        v.putLong(40, 0);       // mem
+        v.putInt(48, (int) fi.fh.get());
+        v.putInt(52, 0);
+        v.putLong(56, offset);  // pos
+        bufp.putAddress(0, addr);
+        return 0;
+    }
+
     @Override
     public int write(String path, Pointer buf, @size_t long size, @off_t long offset, FuseFileInfo fi) {
         long n = Libc.INSTANCE.pwrite((int) fi.fh.get(), buf, size, offset);
@@ -1050,8 +1087,7 @@ public final class UnionFs extends FuseStubFS {
         java.util.concurrent.CompletableFuture<Void> loop = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                mount(mountPoint, true, false, new String[] {"-o",
-                        "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,attr_timeout=1,entry_timeout=1,negative_timeout=0"});
+                mount(mountPoint, true, false, new String[] {"-o", FUSE_OPTIONS});
                 loop.complete(null);
             } catch (RuntimeException | Error e) {
                 loop.completeExceptionally(e);

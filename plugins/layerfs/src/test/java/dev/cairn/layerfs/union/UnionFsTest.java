@@ -204,6 +204,26 @@ class UnionFsTest {
         }
 
         @Test
+        void specialFilesSymlinksAndTimesCreatedInTheMount() throws Exception {
+            try (FuseMount m = mount()) {
+                Process p = new ProcessBuilder("mkfifo", m.path("bin/pipe").toString()).start();
+                assertEquals(0, p.waitFor());
+                int mode = (Integer) Files.getAttribute(m.path("bin/pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                assertEquals(0010000, mode & 0170000, "a fifo, not a directory");
+                assertTrue(Files.exists(rw.resolve("upper/bin/pipe"), LinkOption.NOFOLLOW_LINKS));
+                Files.createSymbolicLink(m.path("bin/sh-link"), Path.of("run.sh"));
+                assertEquals(Path.of("run.sh"), Files.readSymbolicLink(m.path("bin/sh-link")));
+                Files.setLastModifiedTime(m.path("etc/passwd"), java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+                assertEquals(1_000_000_000_000L, Files.getLastModifiedTime(m.path("etc/passwd")).toMillis());
+                assertEquals("root", Files.readString(m.path("etc/passwd")), "utimens copied up, content intact");
+                // lower special files keep their kind when copied up (chown forces the copy-up)
+                Files.setAttribute(m.path("fifo"), "unix:uid", 7);
+                int up = (Integer) Files.getAttribute(rw.resolve("upper/fifo"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                assertEquals(0010000, up & 0170000);
+            }
+        }
+
+        @Test
         void hardLinkOfALowerReadOnlyFile() throws IOException {
             try (FuseMount m = mount()) {
                 Files.createLink(m.path("ro-link"), m.path("ro"));
