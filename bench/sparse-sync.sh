@@ -59,6 +59,11 @@ rsync --daemon --no-detach --port="$rport" --address=127.0.0.1 --config="$dir/rs
 pids+=($!)
 wait_port "$sport"; wait_port "$rport"
 
+# The sync server is a long-running service: warm it up (JIT) with a small file before measuring, as it would be
+# after its first minutes of work. rsync's daemon forks a fresh process per connection and needs no warm-up.
+head -c $((16 << 20)) /dev/urandom > "$dir/warmup.img"
+for _ in 1 2 3; do cairn sync "$dir/warmup.img" "http://127.0.0.1:$sport/warmup.img" > /dev/null 2>&1; done
+
 declare -A t
 run() { # name, command...
   local name=$1; shift

@@ -19,6 +19,20 @@ public final class SyncServerCommand implements PluginCommand {
               $CAIRN_SYNC_TOKEN; without one, requests are not authenticated. Stops on SIGINT/SIGTERM.
             """;
 
+    private final CountDownLatch stopSignal;
+    private final boolean hookSignals;
+
+    /** The command as the launcher runs it: serves until SIGINT/SIGTERM. */
+    public SyncServerCommand() {
+        this(new CountDownLatch(1), true);
+    }
+
+    /** For tests: serves until {@code stopSignal} is counted down. */
+    SyncServerCommand(CountDownLatch stopSignal, boolean hookSignals) {
+        this.stopSignal = stopSignal;
+        this.hookSignals = hookSignals;
+    }
+
     @Override
     public String name() {
         return "sync-server";
@@ -54,13 +68,17 @@ public final class SyncServerCommand implements PluginCommand {
                 ctx::listening);
         server.start();
         io.err().println("sync-server: serving " + ctx.resolve(config.root()) + " on " + server.url());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
+        if (hookSignals) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.stop();
+                stopSignal.countDown();
+            }, "cairn-sync-server-stop"));
+        }
+        try {
+            stopSignal.await();
+        } finally {
             server.stop();
-            stopped.countDown();
-        }, "cairn-sync-server-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stopped.await();
+        }
         return 0;
     }
 }

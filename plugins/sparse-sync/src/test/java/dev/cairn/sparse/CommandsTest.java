@@ -117,6 +117,39 @@ class CommandsTest {
     }
 
     @Test
+    void standaloneSyncServerServesUntilStopped() throws Exception {
+        java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
+        ByteArrayOutputStream serverErr = new ByteArrayOutputStream();
+        CommandIo serverIo = new CommandIo(new ByteArrayInputStream(new byte[0]), new PrintStream(new ByteArrayOutputStream()),
+                new PrintStream(serverErr, true, StandardCharsets.UTF_8), false);
+        Thread t = new Thread(() -> {
+            try {
+                exit.set(new SyncServerCommand(stop, false).run(List.of("--root", "served", "--port", "0",
+                        "--idle-timeout", "30s"), serverIo, ctx));
+            } catch (Exception e) {
+                exit.set(99);
+            }
+        });
+        t.start();
+        try {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (ctx.listeners().isEmpty() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
+            assertEquals(1, ctx.listeners().size(), "the server announced its URL");
+            String url = ctx.listeners().get(0);
+            assertEquals(0, run(new SyncCommand(), false, src.toString(), url + "/x.img"), err());
+            assertEquals(sha256(src), sha256(dir.resolve("served/x.img")));
+        } finally {
+            stop.countDown();
+            t.join(10_000);
+        }
+        assertEquals(0, exit.get());
+        assertTrue(serverErr.toString(StandardCharsets.UTF_8).startsWith("sync-server: serving "));
+    }
+
+    @Test
     void usageErrorsExitWith2AndHelpWith0() throws Exception {
         assertEquals(0, run(new SyncCommand(), false, "--help"));
         assertTrue(out().startsWith("usage: cairn sync"), out());
