@@ -42,6 +42,10 @@ final class DiskRoot {
     private int writes;
     private volatile boolean closed;
     private final long recoveredTempFiles;
+    /** Temp names: a random prefix per open (only the lock holder writes to tmp/) and a counter. */
+    private final String tempPrefix = Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong())
+            + "-";
+    private final java.util.concurrent.atomic.AtomicLong tempCounter = new java.util.concurrent.atomic.AtomicLong();
 
     private DiskRoot(Path dir, DiskStoreConfig config, Clock clock, FileChannel lockChannel, FileLock lock,
                      long recoveredTempFiles) {
@@ -137,7 +141,7 @@ final class DiskRoot {
      * @return a new, unique temp file path in {@code tmp/} (not yet created)
      */
     Path newTempFile() {
-        return tmp.resolve(UUID.randomUUID() + ".tmp");
+        return tmp.resolve(tempPrefix + Long.toHexString(tempCounter.incrementAndGet()) + ".tmp");
     }
 
     /** Counts a write in progress; refused once closed. */

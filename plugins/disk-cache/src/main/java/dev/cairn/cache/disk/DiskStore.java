@@ -49,7 +49,7 @@ import static java.util.Objects.requireNonNull;
  * <p>Writes stream each blob into a unique temp file after reserving the entry's size in the view's budget
  * (evicting least recently used entries to make room), fsync it, and rename it into place; the index is updated with
  * the rename, so readers only ever see whole entries. Reads update the in-memory LRU order at once and the entry
- * file's modification time (its persisted access time) at most once a second, which is what orders eviction after a
+ * file's modification time (its persisted access time) at most once per 10 s, which is what orders eviction after a
  * restart.
  */
 final class DiskStore implements Store, StatusSource {
@@ -57,8 +57,11 @@ final class DiskStore implements Store, StatusSource {
     private static final int COPY_BUFFER = 256 * 1024;
     /** Entries up to this size are read whole by {@link #getBytes}. */
     private static final int SMALL_ENTRY = 64 * 1024;
-    /** Access times are written to disk at most this often per entry (a hit is then mostly a read). */
-    private static final long ACCESS_PERSIST_MILLIS = 1000;
+    /**
+     * Access times are written to disk (as the file's mtime) at most this often per entry, so a hot entry costs one
+     * metadata write per 10 s rather than one per hit; LRU order after a restart is exact to this resolution.
+     */
+    private static final long ACCESS_PERSIST_MILLIS = 10_000;
 
     private final DiskRoot root;
     private final String namespace;
@@ -140,7 +143,7 @@ final class DiskStore implements Store, StatusSource {
             if (info == null) {
                 return null;
             }
-            Path path = entryPath(key);
+            Path path = info.path;
             try {
                 return new Opened(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), path,
                         info, now);
@@ -151,14 +154,16 @@ final class DiskStore implements Store, StatusSource {
         return null;
     }
 
-    private void dropCorrupt(String key, EntryFormat.CorruptEntryException e) throws IOException {
-        LOG.warn("{}: removing corrupt entry {}: {}", describe(), key, e.getMessage());
-        index.delete(key);
+    private void dropCorrupt(String key, EntryIndex.Info info, EntryFormat.CorruptEntryException e)
+            throws IOException {
+        if (index.deleteIf(key, info)) { // not if a new entry replaced the corrupt one meanwhile
+            LOG.warn("{}: removed corrupt entry {}: {}", describe(), key, e.getMessage());
+        }
     }
 
     @Override
     public Optional<Blob> get(String key, String name) throws IOException {
-        Store.checkKey(key);
+        checkKey(key);
         Store.checkName(name);
         root.checkOpen();
         Opened opened = openEntry(key);
@@ -181,13 +186,31 @@ final class DiskStore implements Store, StatusSource {
             return Optional.of(new EntryBlob(ch, ref.get().offset(), ref.get().size()));
         } catch (EntryFormat.CorruptEntryException e) {
             ch.close();
-            dropCorrupt(key, e);
+            dropCorrupt(key, opened.info(), e);
             misses.incrementAndGet();
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
+    }
+
+    /** {@link Store#checkKey} without a regex on the hot path; the same rule, and the same error when broken. */
+    private static void checkKey(String key) {
+        int n = key == null ? 0 : key.length();
+        boolean ok = n >= 2 && n <= 128 && isAlnum(key.charAt(0));
+        for (int i = 1; ok && i < n; i++) {
+            char c = key.charAt(i);
+            ok = isAlnum(c) || c == '_' || c == '-';
+        }
+        if (!ok) {
+            Store.checkKey(key);
+            throw new IllegalArgumentException("invalid key '" + key + "'"); // unreachable if the rules agree
+        }
+    }
+
+    private static boolean isAlnum(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static void checkLength(long actual, EntryFormat.Header header) throws EntryFormat.CorruptEntryException {
@@ -202,7 +225,7 @@ final class DiskStore implements Store, StatusSource {
      */
     @Override
     public Optional<byte[]> getBytes(String key, String name) throws IOException {
-        Store.checkKey(key);
+        checkKey(key);
         Store.checkName(name);
         root.checkOpen();
         Opened opened = openEntry(key);
@@ -211,14 +234,22 @@ final class DiskStore implements Store, StatusSource {
             return Optional.empty();
         }
         try (FileChannel ch = opened.channel()) {
-            long length = ch.size();
+            // Entry files never change once renamed into place, so the index's length is the file's; a short read
+            // below means a corrupt file. No fstat needed.
+            long length = opened.info().size;
             ByteBuffer head = ByteBuffer.allocate((int) Math.min(Math.max(length, 1), SMALL_ENTRY));
             while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
-                // read the whole small entry, or the first 64 KiB
+                // read the whole small entry, or its first 64 KiB
             }
             head.flip();
-            EntryFormat.Header header = EntryFormat.parse(head.duplicate());
-            checkLength(length, header);
+            EntryFormat.Header header;
+            try {
+                header = EntryFormat.parse(head.duplicate());
+            } catch (EntryFormat.CorruptEntryException e) {
+                // The file may have been replaced by a larger entry after the index lookup: check it in full.
+                header = EntryFormat.read(ch);
+                checkLength(ch.size(), header);
+            }
             Optional<EntryFormat.BlobRef> found = header.find(name);
             if (found.isEmpty()) {
                 misses.incrementAndGet();
@@ -242,7 +273,7 @@ final class DiskStore implements Store, StatusSource {
             hits.incrementAndGet();
             return Optional.of(out);
         } catch (EntryFormat.CorruptEntryException e) {
-            dropCorrupt(key, e);
+            dropCorrupt(key, opened.info(), e);
             misses.incrementAndGet();
             return Optional.empty();
         }
@@ -264,7 +295,7 @@ final class DiskStore implements Store, StatusSource {
 
     @Override
     public boolean has(String key) throws IOException {
-        Store.checkKey(key);
+        checkKey(key);
         root.checkOpen();
         return index.contains(key);
     }
@@ -274,7 +305,7 @@ final class DiskStore implements Store, StatusSource {
 
     @Override
     public void put(String key, Map<String, BlobSource> blobs) throws IOException {
-        Store.checkKey(key);
+        checkKey(key);
         requireNonNull(blobs, "blobs is null");
         if (blobs.isEmpty()) {
             throw new IllegalArgumentException("an entry needs at least one blob");
@@ -357,10 +388,13 @@ final class DiskStore implements Store, StatusSource {
             boolean committed = false;
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    writeFully(ch, EntryFormat.encode(names, sizes));
+                    ByteBuffer header = EntryFormat.encode(names, sizes);
                     byte[] buf = new byte[(int) Math.min(COPY_BUFFER, Math.max(1, entrySize))];
                     for (int i = 0; i < names.size(); i++) {
-                        copy(names.get(i), sources.get(names.get(i)), sizes.get(i), ch, buf);
+                        header = copy(names.get(i), sources.get(names.get(i)), sizes.get(i), ch, buf, header);
+                    }
+                    if (header != null) {
+                        writeFully(ch, header); // entries whose blobs are all empty
                     }
                     if (ch.size() != entrySize) {
                         throw new IOException("wrote " + ch.size() + " bytes for an entry of " + entrySize);
@@ -370,7 +404,11 @@ final class DiskStore implements Store, StatusSource {
                     }
                 }
                 long now = root.clock.millis();
-                Files.setLastModifiedTime(tmp, FileTime.fromMillis(now));
+                // The file's mtime is its access time. The write just set it to the system time; set it explicitly
+                // only when the store's clock disagrees (an injected clock), saving a metadata write per put.
+                if (Math.abs(now - System.currentTimeMillis()) > ACCESS_PERSIST_MILLIS / 10) {
+                    Files.setLastModifiedTime(tmp, FileTime.fromMillis(now));
+                }
                 Path target = entryPath(key);
                 ensureShard(target.getParent());
                 index.commit(key, entrySize, now,
@@ -391,8 +429,14 @@ final class DiskStore implements Store, StatusSource {
         }
     }
 
-    private static void copy(String name, BlobSource source, long declared, FileChannel ch, byte[] buf)
-            throws IOException {
+    /**
+     * Streams one blob into the entry file, checking its declared size. The header (until written) goes out with the
+     * first chunk in one gathering write.
+     *
+     * @return the header if still unwritten (the blob was empty), else null
+     */
+    private static ByteBuffer copy(String name, BlobSource source, long declared, FileChannel ch, byte[] buf,
+                                   ByteBuffer header) throws IOException {
         long copied = 0;
         try (InputStream in = source.open()) {
             while (copied < declared) {
@@ -401,7 +445,16 @@ final class DiskStore implements Store, StatusSource {
                     throw new IOException("blob '" + name + "' ended after " + copied + " of its declared " + declared
                             + " bytes; nothing was stored");
                 }
-                writeFully(ch, ByteBuffer.wrap(buf, 0, n));
+                ByteBuffer data = ByteBuffer.wrap(buf, 0, n);
+                if (header != null) {
+                    ByteBuffer[] both = {header, data};
+                    while (data.hasRemaining()) {
+                        ch.write(both);
+                    }
+                    header = null;
+                } else {
+                    writeFully(ch, data);
+                }
                 copied += n;
             }
             if (in.read() != -1) {
@@ -409,6 +462,7 @@ final class DiskStore implements Store, StatusSource {
                         + " bytes; nothing was stored");
             }
         }
+        return header;
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
@@ -428,7 +482,7 @@ final class DiskStore implements Store, StatusSource {
 
     @Override
     public boolean delete(String key) throws IOException {
-        Store.checkKey(key);
+        checkKey(key);
         root.checkOpen();
         return index.delete(key);
     }
@@ -595,7 +649,7 @@ final class DiskStore implements Store, StatusSource {
                 }
             }
         }
-        // Least recently used first; equal times (1 s resolution on disk) fall back to the key for a stable order.
+        // Least recently used first; equal times (access is persisted at 10 s resolution) fall back to the key.
         found.sort(Comparator.comparingLong(Found::access).thenComparing(Found::key));
         for (Found f : found) {
             index.load(f.key, f.size, f.access);

@@ -24,11 +24,14 @@ final class EntryIndex {
     /** What the index knows of one entry. */
     static final class Info {
         final long size;
+        /** The entry file, resolved once (path building is a visible part of a small hit's cost). */
+        final Path path;
         long lastAccessMillis;
         volatile long persistedAccessMillis;
 
-        Info(long size, long lastAccessMillis) {
+        Info(long size, Path path, long lastAccessMillis) {
             this.size = size;
+            this.path = path;
             this.lastAccessMillis = lastAccessMillis;
             this.persistedAccessMillis = lastAccessMillis;
         }
@@ -66,7 +69,7 @@ final class EntryIndex {
      * @param lastAccessMillis its last access
      */
     synchronized void load(String key, long size, long lastAccessMillis) {
-        Info old = entries.put(key, new Info(size, lastAccessMillis));
+        Info old = entries.put(key, new Info(size, paths.entry(key), lastAccessMillis));
         if (old != null) {
             used -= old.size;
         }
@@ -110,7 +113,7 @@ final class EntryIndex {
                             + reserved + " bytes are reserved by writes in progress, budget " + maxSize);
                 }
                 Map.Entry<String, Info> victim = lru.next();
-                Files.deleteIfExists(paths.entry(victim.getKey()));
+                Files.deleteIfExists(victim.getValue().path);
                 lru.remove();
                 used -= victim.getValue().size;
                 evictions++;
@@ -149,7 +152,7 @@ final class EntryIndex {
         if (old != null) {
             used -= old.size;
         }
-        entries.put(key, new Info(size, nowMillis));
+        entries.put(key, new Info(size, paths.entry(key), nowMillis));
         used += size;
         reserved -= size;
     }
@@ -164,10 +167,25 @@ final class EntryIndex {
         if (info == null) {
             return false;
         }
-        Files.deleteIfExists(paths.entry(key));
+        Files.deleteIfExists(info.path);
         entries.remove(key);
         used -= info.size;
         return true;
+    }
+
+    /**
+     * Removes an entry only if the index still holds this very version of it.
+     *
+     * @param key the key
+     * @param expected the version to remove
+     * @return whether it was removed
+     * @throws IOException when its file cannot be deleted
+     */
+    synchronized boolean deleteIf(String key, Info expected) throws IOException {
+        if (entries.get(key) != expected) {
+            return false;
+        }
+        return delete(key);
     }
 
     /**
@@ -187,7 +205,7 @@ final class EntryIndex {
             // Access order and access times agree except after a restart merged ties, so check every entry.
             boolean old = e.getValue().lastAccessMillis < cutoffMillis;
             if (old || used > maxBytes) {
-                Files.deleteIfExists(paths.entry(e.getKey()));
+                Files.deleteIfExists(e.getValue().path);
                 it.remove();
                 used -= e.getValue().size;
                 count++;
