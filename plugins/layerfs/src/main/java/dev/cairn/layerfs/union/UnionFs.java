@@ -980,6 +980,13 @@ public final class UnionFs extends FuseStubFS {
      * file where the merged view would show it.
      */
     void copyUp(String rel) throws IOException {
+        if (!mutations.isHeldByCurrentThread()) {
+            // wait for content still arriving before taking the lock, so other changes are not held up meanwhile
+            Resolved pre = resolve(rel);
+            if (pre.upperAttrs == null && !pre.lowers.isEmpty() && pre.lowers.get(0).kind() == EntryKind.FILE) {
+                pre.lowers.get(0).index().awaitContent(pre.lowers.get(0).node(), waitTimeout);
+            }
+        }
         mutations.lock();
         try {
             Resolved r = resolve(rel);
