@@ -10,12 +10,13 @@ import java.net.URL;
 import java.util.Enumeration;
 
 /**
- * A plugin's own class loader: the SPI, SLF4J and PF4J always come from the host (parent-first), so a plugin that
+ * A plugin's own class loader: the SPI, SLF4J, PF4J and JNA always come from the host (parent-first), so a plugin that
  * bundles its own copy still shares the host's types; everything else is plugin-first, so a plugin's libraries never
  * clash with the host's or another plugin's.
  */
 final class CairnPluginClassLoader extends PluginClassLoader {
-    private static final String[] PARENT_FIRST = {"dev.cairn.spi.", "org.slf4j.", "org.pf4j."};
+    // JNA too: its native dispatch library can be loaded by one class loader only, and the host has it (file-io).
+    private static final String[] PARENT_FIRST = {"dev.cairn.spi.", "org.slf4j.", "org.pf4j.", "com.sun.jna."};
 
     CairnPluginClassLoader(PluginManager manager, PluginDescriptor descriptor, ClassLoader parent) {
         super(manager, descriptor, parent, ClassLoadingStrategy.PDA);
