@@ -7,6 +7,8 @@ import dev.cairn.spi.store.CleanResult;
 import dev.cairn.spi.store.Store;
 import dev.cairn.spi.store.StoreFullException;
 import dev.cairn.spi.store.StoreStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
@@ -33,6 +35,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * switches with one atomic PUT. See {@link Layout} for the object names.
  */
 final class S3Store implements Store {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Store.class);
     /** A reader that finds the generation gone (replaced meanwhile) re-reads the marker this many times. */
     private static final int READ_ATTEMPTS = 3;
 
@@ -185,7 +188,13 @@ final class S3Store implements Store {
             if (old.isPresent()) {
                 Set<String> keep = new HashSet<>(objects(key, manifest));
                 List<String> stale = old.get().objects().stream().filter(o -> !keep.contains(o)).toList();
-                backend.deleteObjects(stale);
+                try {
+                    backend.deleteObjects(stale);
+                } catch (IOException e) {
+                    // The new entry is committed; the old generation is unreachable garbage, not a failed put.
+                    LOG.warn("could not delete the replaced generation of {} in {}: {}", key, describe(),
+                            e.getMessage());
+                }
             }
         } catch (IOException | RuntimeException e) {
             if (!committed && !written.isEmpty()) {
