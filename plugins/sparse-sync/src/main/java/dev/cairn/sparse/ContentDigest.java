@@ -75,6 +75,18 @@ final class ContentDigest {
      * @throws IOException on read failure
      */
     static byte[] whole(FileIoProcessor io, int batchSize) throws IOException {
+        return whole(io, batchSize, (offset, length) -> null);
+    }
+
+    /** Digests already known for a range, or null. */
+    interface Known {
+        byte[] get(long offset, int length);
+    }
+
+    /**
+     * @param known digests of unchanged batches computed earlier from the same file (reused instead of re-read)
+     */
+    static byte[] whole(FileIoProcessor io, int batchSize, Known known) throws IOException {
         long size = io.size();
         List<Interval> layout = io.dataLayout();
         MessageDigest md = sha256();
@@ -87,7 +99,8 @@ final class ContentDigest {
             }
             boolean allHole = next >= layout.size()
                     || layout.get(next).kind() == Interval.Kind.HOLE && layout.get(next).end() >= b + len;
-            md.update(allHole ? zeros(len) : range(io, b, len));
+            byte[] cached = allHole ? null : known.get(b, len);
+            md.update(allHole ? zeros(len) : cached != null ? cached : range(io, b, len));
         }
         return md.digest();
     }

@@ -94,6 +94,11 @@ final class HttpSyncTarget implements SyncTarget {
     }
 
     @Override
+    public java.util.List<dev.cairn.spi.io.Interval> layout() throws IOException {
+        return LayoutText.parse(call("layout", "GET", sessionPath("layout"), null));
+    }
+
+    @Override
     public void punchHole(long offset, long length) throws IOException {
         call("hole", "POST", sessionPath("hole") + "?offset=" + offset + "&length=" + length, null);
     }

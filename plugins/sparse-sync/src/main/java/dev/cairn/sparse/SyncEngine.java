@@ -73,17 +73,20 @@ final class SyncEngine {
         try {
             existed = target.open(size);
             // Holes first, so a batch's checksum is compared with its holes already punched on the target.
+            // Only where the target holds data inside a source hole: one layout request replaces a punch per hole.
             List<Job> holeJobs = new ArrayList<>();
             List<Job> jobs = new ArrayList<>();
+            List<Interval> targetData = existed ? target.layout().stream()
+                    .filter(i -> i.kind() == Interval.Kind.DATA).toList() : List.of();
+            for (Interval punch : overlaps(layout, targetData)) {
+                holeJobs.add(() -> {
+                    target.punchHole(punch.offset(), punch.length());
+                    holes.incrementAndGet();
+                });
+            }
             for (Interval i : layout) {
                 if (i.kind() == Interval.Kind.HOLE) {
-                    holeJobs.add(() -> {
-                        if (existed) {
-                            target.punchHole(i.offset(), i.length());
-                            holes.incrementAndGet();
-                        }
-                        progress.scanned(i.length());
-                    });
+                    progress.scanned(i.length());
                 }
             }
             for (Batch b : batches) {
@@ -144,6 +147,28 @@ final class SyncEngine {
         }
         return new SyncSummary(size, dataBytes, sent.get(), sentBatches.get(), skipped.get(), checksums.get(),
                 holes.get(), existed, options.verify(), false, progress.elapsedMillis() - started);
+    }
+
+    /** @return the parts of the source's holes where the target has data, in order */
+    static List<Interval> overlaps(List<Interval> source, List<Interval> targetData) {
+        List<Interval> out = new ArrayList<>();
+        int t = 0;
+        for (Interval hole : source) {
+            if (hole.kind() != Interval.Kind.HOLE) {
+                continue;
+            }
+            while (t < targetData.size() && targetData.get(t).end() <= hole.offset()) {
+                t++;
+            }
+            for (int k = t; k < targetData.size() && targetData.get(k).offset() < hole.end(); k++) {
+                long from = Math.max(hole.offset(), targetData.get(k).offset());
+                long to = Math.min(hole.end(), targetData.get(k).end());
+                if (to > from) {
+                    out.add(new Interval(from, to - from, Interval.Kind.HOLE));
+                }
+            }
+        }
+        return out;
     }
 
     private static List<Batch> batches(List<Interval> layout, long size, int batch) {

@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  *   <li>{@code POST /open?path=&size=&session=}: open or create the target, set its size; answers {@code existed=true|false}.
  *       The client picks the session id, so a retried open joins the same session.</li>
  *   <li>{@code POST /session/<id>/hole?offset=&length=}: punch a hole (size kept).</li>
+ *   <li>{@code GET /session/<id>/layout}: the target's intervals, one {@code D|H offset length} per line.</li>
  *   <li>{@code GET /session/<id>/checksum?offset=&length=}: SHA-256 of the range, hex.</li>
  *   <li>{@code PUT /session/<id>/data?offset=}: write the body at the offset.</li>
  *   <li>{@code POST /session/<id>/commit[?digest=&batch=]}: fsync, close; with a digest, compare it with the target's own
@@ -259,6 +260,7 @@ final class SyncServer implements Service {
                     s.target.punchHole(number(q, "offset"), number(q, "length"));
                     reply(ex, 200, "ok");
                 }
+                case "GET layout" -> reply(ex, 200, LayoutText.format(s.target.layout()));
                 case "GET checksum" -> reply(ex, 200,
                         ContentDigest.hex(s.target.checksum(number(q, "offset"), intNumber(q, "length"))));
                 case "PUT data" -> {

@@ -18,6 +18,12 @@ interface SyncTarget extends AutoCloseable {
      */
     boolean open(long size) throws IOException;
 
+    /**
+     * @return the target's data and hole intervals (after {@link #open}), so the client punches holes only where the
+     *     target holds data: one request instead of one per hole
+     */
+    java.util.List<dev.cairn.spi.io.Interval> layout() throws IOException;
+
     /** Deallocates a range (reads as zeros afterwards). */
     void punchHole(long offset, long length) throws IOException;
 

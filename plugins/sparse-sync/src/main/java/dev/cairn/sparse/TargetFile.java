@@ -16,6 +16,15 @@ final class TargetFile implements SyncTarget {
     private final Path path;
     private final FileIoProcessorFactory io;
     private FileIoProcessor file;
+    /**
+     * Range digests computed by {@link #checksum}, reused by the verification at commit. An entry is stored only when
+     * no write or hole changed the file while it was computed, and a write or hole drops the entries it overlaps.
+     */
+    private record Range(long offset, int length) {
+    }
+
+    private final java.util.Map<Range, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong modifications = new java.util.concurrent.atomic.AtomicLong();
 
     TargetFile(Path path, FileIoProcessorFactory io) {
         this.path = Objects.requireNonNull(path, "path is null");
@@ -50,19 +59,48 @@ final class TargetFile implements SyncTarget {
         return f;
     }
 
+    private static Range key(long offset, int length) {
+        return new Range(offset, length);
+    }
+
+    private void modified(long offset, long length) {
+        modifications.incrementAndGet();
+        digests.keySet().removeIf(r -> r.offset() < offset + length && offset < r.offset() + r.length());
+    }
+
+    @Override
+    public java.util.List<dev.cairn.spi.io.Interval> layout() throws IOException {
+        return file().dataLayout();
+    }
+
     @Override
     public void punchHole(long offset, long length) throws IOException {
-        file().punchHole(offset, length);
+        modified(offset, length);
+        try {
+            file().punchHole(offset, length);
+        } finally {
+            modified(offset, length);
+        }
     }
 
     @Override
     public byte[] checksum(long offset, int length) throws IOException {
-        return ContentDigest.range(file(), offset, length);
+        long before = modifications.get();
+        byte[] d = ContentDigest.range(file(), offset, length);
+        if (modifications.get() == before) {
+            digests.put(key(offset, length), d);
+        }
+        return d;
     }
 
     @Override
     public void write(long offset, byte[] bytes, int from, int length) throws IOException {
-        RangeIo.write(file(), offset, bytes, from, length);
+        modified(offset, length);
+        try {
+            RangeIo.write(file(), offset, bytes, from, length);
+        } finally {
+            modified(offset, length);
+        }
     }
 
     @Override
@@ -76,7 +114,8 @@ final class TargetFile implements SyncTarget {
         try {
             f.sync();
             if (expected != null) {
-                byte[] actual = ContentDigest.whole(f, batchSize);
+                byte[] actual = ContentDigest.whole(f, batchSize,
+                        (offset, length) -> digests.get(key(offset, length)));
                 if (!java.security.MessageDigest.isEqual(expected, actual)) {
                     throw new VerificationException(path.toString(), ContentDigest.hex(expected),
                             ContentDigest.hex(actual));
@@ -84,6 +123,7 @@ final class TargetFile implements SyncTarget {
             }
         } finally {
             file = null;
+            digests.clear();
             f.close();
         }
         if (expected != null) {

@@ -27,6 +27,11 @@ final class CountingTarget implements SyncTarget {
     }
 
     @Override
+    public java.util.List<dev.cairn.spi.io.Interval> layout() throws IOException {
+        return delegate.layout();
+    }
+
+    @Override
     public void punchHole(long offset, long length) throws IOException {
         holes.incrementAndGet();
         delegate.punchHole(offset, length);

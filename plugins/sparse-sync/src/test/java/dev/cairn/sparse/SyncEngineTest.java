@@ -151,8 +151,24 @@ class SyncEngineTest {
             assertEquals(0, t.bytesWritten.get());
             assertEquals(3, t.checksums.get(), "one checksum per batch with data: batches 0, 2 and 4");
             assertEquals(3, s.batchesSkipped());
+            assertEquals(0, t.holes.get(), "the target's holes are already where the source's are");
             assertTrue(s.targetExisted());
             assertEquals(STANDARD, layout(dst));
+        }
+
+        @Test
+        void verificationReusesTheChecksumsOfUnchangedBatches() throws IOException {
+            standardSource();
+            sync();
+            CountingIo io = new CountingIo(SparseFiles.IO);
+            sync(new TargetFile(dst, io), SyncOptions.defaults());
+            assertEquals(2 * M1 + 2 * M1 + 700, io.bytesRead.get(),
+                    "batches 0, 2 and 4 read once for their checksums, not again to verify");
+            SparseFiles.overwrite(src, 8 * M1, 10, 1);
+            CountingIo again = new CountingIo(SparseFiles.IO);
+            // One worker: no checksum is computed while a write is in flight, so every clean one is kept.
+            sync(new TargetFile(dst, again), new SyncOptions(SyncOptions.DEFAULT_BATCH, 1, true, false));
+            assertEquals(2 * M1 + 2 * M1 + 700 + 700, again.bytesRead.get(), "the rewritten batch is read again");
         }
 
         @Test
@@ -206,7 +222,18 @@ class SyncEngineTest {
             assertEquals(sha256(src), sha256(dst));
             assertEquals(STANDARD, layout(dst));
             assertEquals(700, s.bytesSent(), "the tail batch; the stray block in the hole is punched, not sent");
+            assertEquals(1, s.holes(), "one punch: where the target had data in a source hole");
         }
+    }
+
+    @Test
+    void overlapsCutSourceHolesToTheTargetsData() {
+        assertEquals(intervals(10, 5, HOLE, 18, 2, HOLE, 40, 10, HOLE, 60, 5, HOLE),
+                SyncEngine.overlaps(intervals(0, 20, HOLE, 20, 20, DATA, 40, 30, HOLE),
+                        intervals(10, 5, DATA, 18, 4, DATA, 30, 20, DATA, 60, 5, DATA, 80, 5, DATA)));
+        assertEquals(intervals(18, 2, HOLE), SyncEngine.overlaps(intervals(0, 20, HOLE),
+                intervals(18, 4, DATA)));
+        assertEquals(List.of(), SyncEngine.overlaps(intervals(0, 20, DATA), intervals(0, 20, DATA)));
     }
 
     @Nested
