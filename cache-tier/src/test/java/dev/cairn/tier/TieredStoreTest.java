@@ -77,6 +77,10 @@ class TieredStoreTest {
             slowMemory.put("big1", "output", big);
             assertArrayEquals(big, tiered.getBytes("big1", "output").orElseThrow());
             assertArrayEquals(big, fastMemory.getBytes("big1", "output").orElseThrow());
+            try (var tmp = java.nio.file.Files.list(java.nio.file.Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertEquals(List.of(), tmp.filter(p -> p.getFileName().toString().startsWith("cairn-tier-fill"))
+                        .toList(), "the spooled copy is deleted once served");
+            }
         }
 
         @Test
