@@ -120,14 +120,22 @@ public final class InMemoryStore implements Store {
             }
             try (InputStream in = b.getValue().open()) {
                 byte[] bytes = in.readAllBytes();
+                if (bytes.length != b.getValue().size()) {
+                    throw new IOException("blob '" + b.getKey() + "' declared " + b.getValue().size()
+                            + " bytes but its source gave " + bytes.length);
+                }
                 copy.put(b.getKey(), bytes);
                 size += bytes.length;
             }
         }
         synchronized (this) {
-            entries.remove(key);
+            // A failed replace keeps the old entry: take it out only while making room, put it back on failure.
+            Entry previous = entries.remove(key);
             evictUntil(maxSize == 0 ? Long.MAX_VALUE : maxSize - size);
             if (maxSize > 0 && used() + size > maxSize) {
+                if (previous != null) {
+                    entries.put(key, previous);
+                }
                 throw new StoreFullException("no room for " + size + " bytes");
             }
             entries.put(key, new Entry(Map.copyOf(copy), size, clock.instant()));
