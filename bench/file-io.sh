@@ -3,7 +3,7 @@
 #  - sequential write (+fsync) and read of a 1 GiB file in 1 MiB calls, buffered and direct (O_DIRECT), against
 #    fio with the same pattern (ioengine=psync, bs=1M, end_fsync=1) (goal: >= 0.9 of fio);
 #  - layout of a fragmented file (4 KiB data / 4 KiB hole repeated; 10k and 100k extents) by SEEK_DATA/SEEK_HOLE
-#    and by FIEMAP.
+#    by FIEMAP, and by AUTO (the default: seek for 64 extents, then FIEMAP).
 # Usage: bench/file-io.sh [io|layout|all] [extra JMH args]   BENCH_DIR=/path picks the file system (default: bench/target,
 # on the disk; tmpfs would measure memory). SIZE_MIB=1024 sets the file size.
 set -euo pipefail
@@ -65,8 +65,8 @@ if os.path.exists(os.path.join(out, "layout.json")):
         s[(int(r["params"]["extents"]), r["params"]["method"])] = r["primaryMetric"]["score"]
     print()
     print("layout of a fragmented file: ms per call (lower is better)")
-    print("%-9s %10s %10s %14s" % ("extents", "SEEK", "FIEMAP", "FIEMAP/SEEK"))
+    print("%-9s %10s %10s %10s %14s %12s" % ("extents", "SEEK", "FIEMAP", "AUTO", "FIEMAP/SEEK", "AUTO/SEEK"))
     for e in sorted({k[0] for k in s}):
-        a, b = s.get((e, "SEEK")), s.get((e, "FIEMAP"))
-        print("%-9d %10.2f %10.2f %14.2f" % (e, a, b, b / a))
+        a, b, c = s.get((e, "SEEK")), s.get((e, "FIEMAP")), s.get((e, "AUTO"), float("nan"))
+        print("%-9d %10.2f %10.2f %10.2f %14.2f %12.2f" % (e, a, b, c, b / a, c / a))
 PY
