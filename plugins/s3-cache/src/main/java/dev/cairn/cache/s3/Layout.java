@@ -9,7 +9,8 @@ import java.util.Optional;
  * Object names in the bucket: {@code <prefix><view>/<hh>/<key>/.entry} is an entry's commit marker (its manifest),
  * {@code <prefix><view>/<hh>/<key>/<generation>/<name>} its blobs. The root view is {@code _default}, which no
  * namespace can be called (namespaces start with a letter or digit), so views never collide. A fresh generation per
- * put lets a replacement switch atomically with one marker write.
+ * put lets a replacement switch atomically with one marker write. Small entries have no blob objects: their
+ * blobs are inline in the marker (see {@link Manifest}).
  */
 final class Layout {
     static final String ROOT_VIEW = "_default";

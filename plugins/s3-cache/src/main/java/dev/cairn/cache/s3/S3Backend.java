@@ -199,9 +199,8 @@ final class S3Backend implements AutoCloseable {
                 f.objects.add(o.key());
                 if (p.marker()) {
                     f.marker[0] = o.lastModified();
-                } else {
-                    f.size[0] += o.size();
                 }
+                f.size[0] += o.size(); // the marker too: small entries carry their blobs in it
                 if (o.lastModified().isAfter(f.newest[0])) {
                     f.newest[0] = o.lastModified();
                 }

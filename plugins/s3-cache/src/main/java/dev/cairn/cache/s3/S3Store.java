@@ -91,6 +91,10 @@ final class S3Store implements Store {
             if (size == null) {
                 return Optional.empty();
             }
+            if (manifest.get().isInline()) {
+                noteAccess(key, markerKey, manifest.get());
+                return Optional.of(new BytesBlob(manifest.get().inline().get(name)));
+            }
             Optional<ResponseInputStream<GetObjectResponse>> in = backend.open(
                     backend.layout().blob(view, key, manifest.get().generation(), name), size, what(key, name));
             if (in.isPresent()) {
@@ -125,8 +129,10 @@ final class S3Store implements Store {
 
     private List<String> objects(String key, Manifest manifest) {
         List<String> objects = new ArrayList<>();
-        for (String name : new TreeMap<>(manifest.sizes()).keySet()) {
-            objects.add(backend.layout().blob(view, key, manifest.generation(), name));
+        if (!manifest.isInline()) {
+            for (String name : new TreeMap<>(manifest.sizes()).keySet()) {
+                objects.add(backend.layout().blob(view, key, manifest.generation(), name));
+            }
         }
         objects.add(backend.layout().marker(view, key));
         return objects;
@@ -172,12 +178,25 @@ final class S3Store implements Store {
         List<String> written = new ArrayList<>();
         boolean committed = false;
         try {
-            Manifest manifest = new Manifest(generation(), sizes);
-            for (Map.Entry<String, Long> b : sizes.entrySet()) {
-                String objectKey = backend.layout().blob(view, key, manifest.generation(), b.getKey());
-                BlobSource source = blobs.get(b.getKey());
-                written.add(objectKey);
-                backend.upload(objectKey, () -> what(key, b.getKey()), b.getValue(), source::open);
+            Manifest manifest;
+            if (total <= Manifest.INLINE_LIMIT) {
+                // Small entry: its blobs ride in the marker, one PUT (and one GET to read it).
+                Map<String, byte[]> inline = new TreeMap<>();
+                for (Map.Entry<String, Long> b : sizes.entrySet()) {
+                    try (InputStream in = new SizedInputStream(blobs.get(b.getKey()).open(), b.getValue(),
+                            what(key, b.getKey()), new java.util.concurrent.atomic.AtomicReference<>())) {
+                        inline.put(b.getKey(), in.readAllBytes());
+                    }
+                }
+                manifest = new Manifest(generation(), sizes, inline);
+            } else {
+                manifest = new Manifest(generation(), sizes);
+                for (Map.Entry<String, Long> b : sizes.entrySet()) {
+                    String objectKey = backend.layout().blob(view, key, manifest.generation(), b.getKey());
+                    BlobSource source = blobs.get(b.getKey());
+                    written.add(objectKey);
+                    backend.upload(objectKey, () -> what(key, b.getKey()), b.getValue(), source::open);
+                }
             }
             String markerKey = backend.layout().marker(view, key);
             backend.putSmall(markerKey, manifest.encode(), "the marker of " + key);
@@ -290,6 +309,23 @@ final class S3Store implements Store {
     public void close() {
         if (root) {
             backend.close();
+        }
+    }
+
+    /** An inline blob, already read with its marker. */
+    private record BytesBlob(byte[] bytes) implements Blob {
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public InputStream stream() {
+            return new java.io.ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public void close() {
         }
     }
 

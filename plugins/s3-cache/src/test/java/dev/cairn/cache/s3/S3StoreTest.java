@@ -119,8 +119,9 @@ class S3StoreTest {
         void entriesLiveUnderPrefixViewShardAndGenerationWithTheMarkerLast() throws Exception {
             String prefix = freshPrefix();
             try (S3Store store = open(options(prefix, 0))) {
-                store.put("abcdef", Map.of("output", BlobSource.of(new byte[10]), "stdout", BlobSource.of(new byte[2])));
-                store.namespace("ns1").put("abcdef", "output", new byte[5]);
+                store.put("abcdef", Map.of("output", BlobSource.of(new byte[70_000]),
+                        "stdout", BlobSource.of(new byte[2])));
+                store.namespace("ns1").put("abcdef", "output", new byte[70_000]);
 
                 List<String> names = objects("unit", prefix);
                 assertEquals(5, names.size(), names.toString());
@@ -134,20 +135,39 @@ class S3StoreTest {
         }
 
         @Test
-        void aKnownEntryIsReadWithOneRequestAndOthersThroughTheirMarker() throws Exception {
+        void smallEntriesRideInTheirMarker() throws Exception {
             String prefix = freshPrefix();
             try (S3Store a = open(options(prefix, 0)); S3Store b = open(options(prefix, 0))) {
-                a.put("abcdef", "output", new byte[10]);
+                a.put("abcdef", Map.of("output", BlobSource.of(new byte[]{1, 2}), "stdout", BlobSource.of(new byte[]{3})));
+                assertEquals(List.of(prefix + "_default/ab/abcdef/.entry"), objects("unit", prefix));
+                long before = b.backend().getRequests.get();
+                assertArrayEquals(new byte[]{1, 2}, b.getBytes("abcdef", "output").orElseThrow());
+                assertEquals(1, b.backend().getRequests.get() - before, "one GET reads a small entry");
+                assertArrayEquals(new byte[]{3}, b.getBytes("abcdef", "stdout").orElseThrow());
+
+                a.put("abcdef", "output", new byte[70_000]); // replaced by a large one: the marker switches
+                assertEquals(70_000, b.getBytes("abcdef", "output").orElseThrow().length);
+                assertTrue(b.get("abcdef", "stdout").isEmpty());
+                assertEquals(2, objects("unit", prefix).size(), "marker and one blob");
+            }
+        }
+
+        @Test
+        void aKnownLargeEntryIsReadWithOneRequestAndOthersThroughTheirMarker() throws Exception {
+            String prefix = freshPrefix();
+            int size = (int) Manifest.INLINE_LIMIT + 1;
+            try (S3Store a = open(options(prefix, 0)); S3Store b = open(options(prefix, 0))) {
+                a.put("abcdef", "output", new byte[size]);
                 long before = a.backend().getRequests.get();
-                assertEquals(10, a.getBytes("abcdef", "output").orElseThrow().length);
+                assertEquals(size, a.getBytes("abcdef", "output").orElseThrow().length);
                 assertEquals(1, a.backend().getRequests.get() - before, "the writer knows the generation");
 
                 before = b.backend().getRequests.get();
-                assertEquals(10, b.getBytes("abcdef", "output").orElseThrow().length);
+                assertEquals(size, b.getBytes("abcdef", "output").orElseThrow().length);
                 assertEquals(2, b.backend().getRequests.get() - before, "another process reads the marker first");
 
-                a.put("abcdef", "output", new byte[20]); // replaced: b's generation is gone
-                assertEquals(20, b.getBytes("abcdef", "output").orElseThrow().length);
+                a.put("abcdef", "output", new byte[size + 1]); // replaced: b's generation is gone
+                assertEquals(size + 1, b.getBytes("abcdef", "output").orElseThrow().length);
             }
         }
 
@@ -247,6 +267,7 @@ class S3StoreTest {
             org.jclouds.blobstore.BlobStore blobs = s3.blobStore();
             dev.cairn.cache.s3.Layout layout = new dev.cairn.cache.s3.Layout(prefix);
             int entries = 1100;
+            long perEntry = 10 + new Manifest("g1", Map.of("output", 10L)).encode().length; // blob + marker
             for (int i = 0; i < entries; i++) {
                 String key = String.format("k%05d", i);
                 Manifest m = new Manifest("g1", Map.of("output", 10L));
@@ -261,13 +282,13 @@ class S3StoreTest {
             ManualClock clock = new ManualClock(Instant.now().plus(Duration.ofHours(2)));
             try (S3Store store = S3StoreFactory.open(options(prefix, 0), clock, Duration.ofHours(1))) {
                 assertEquals(entries, store.stats().entries());
-                assertEquals(entries * 10L, store.stats().sizeBytes());
+                assertEquals(entries * perEntry, store.stats().sizeBytes());
                 assertTrue(objects("unit", prefix + "_default/cr/").isEmpty(), "leftover removed at start");
                 long before = store.backend().deleteRequests.get();
 
                 CleanResult r = store.clean(0, null);
 
-                assertEquals(new CleanResult(entries, entries * 10L), r);
+                assertEquals(new CleanResult(entries, entries * perEntry), r);
                 assertEquals(4, store.backend().deleteRequests.get() - before,
                         "1100 markers in 2 batches, then 1100 blobs in 2 batches");
                 assertEquals(List.of(), objects("unit", prefix));
