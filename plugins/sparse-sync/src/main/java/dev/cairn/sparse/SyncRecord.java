@@ -24,7 +24,7 @@ final class SyncRecord {
     /** @return the recorded digest in hex, if present and still valid for the file's size and mtime */
     static Optional<String> read(Path file) throws IOException {
         UserDefinedFileAttributeView view = view(file);
-        if (view == null || !view.list().contains(ATTRIBUTE)) {
+        if (view == null || !list(view).contains(ATTRIBUTE)) {
             return Optional.empty();
         }
         ByteBuffer buf = ByteBuffer.allocate(view.size(ATTRIBUTE));
@@ -49,8 +49,21 @@ final class SyncRecord {
     /** Removes any record; a missing one is fine. */
     static void clear(Path file) throws IOException {
         UserDefinedFileAttributeView view = view(file);
-        if (view != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && view.list().contains(ATTRIBUTE)) {
+        if (view != null && Files.exists(file, LinkOption.NOFOLLOW_LINKS) && list(view).contains(ATTRIBUTE)) {
             view.delete(ATTRIBUTE);
+        }
+    }
+
+    /** @return the attribute names; none where the file system has no user attributes (then nothing is recorded) */
+    private static java.util.List<String> list(UserDefinedFileAttributeView view) throws IOException {
+        try {
+            return view.list();
+        } catch (java.nio.file.FileSystemException e) {
+            String reason = String.valueOf(e.getReason());
+            if (reason.contains("not supported") || reason.contains("Operation not supported")) {
+                return java.util.List.of();
+            }
+            throw e;
         }
     }
 
