@@ -518,7 +518,9 @@ public final class UnionFs extends FuseStubFS {
             }
             String file;
             if (writing) {
-                copyUp(rel);
+                if (r.upperAttrs == null) {
+                    copyUp(rel);
+                }
                 file = upperOf(rel).toString();
             } else if (r.upperAttrs != null) {
                 file = r.upperPath.toString();
@@ -718,10 +720,13 @@ public final class UnionFs extends FuseStubFS {
     private int changeUp(String path, LibcCall call) {
         return run(() -> {
             String rel = rel(path);
-            if (!resolve(rel).exists()) {
+            Resolved r = resolve(rel);
+            if (!r.exists()) {
                 return -ErrorCodes.ENOENT();
             }
-            copyUp(rel);
+            if (r.upperAttrs == null) {
+                copyUp(rel);
+            }
             return call.call(upperOf(rel).toString()) < 0 ? -Libc.errno() : 0;
         });
     }
@@ -980,12 +985,13 @@ public final class UnionFs extends FuseStubFS {
      * file where the merged view would show it.
      */
     void copyUp(String rel) throws IOException {
-        if (!mutations.isHeldByCurrentThread()) {
+        Resolved pre = resolve(rel);
+        if (pre.upperAttrs != null) {
+            return; // already up: an upper entry never goes back down, so no lock is needed to know
+        }
+        if (!mutations.isHeldByCurrentThread() && !pre.lowers.isEmpty() && pre.lowers.get(0).kind() == EntryKind.FILE) {
             // wait for content still arriving before taking the lock, so other changes are not held up meanwhile
-            Resolved pre = resolve(rel);
-            if (pre.upperAttrs == null && !pre.lowers.isEmpty() && pre.lowers.get(0).kind() == EntryKind.FILE) {
-                pre.lowers.get(0).index().awaitContent(pre.lowers.get(0).node(), waitTimeout);
-            }
+            pre.lowers.get(0).index().awaitContent(pre.lowers.get(0).node(), waitTimeout);
         }
         mutations.lock();
         try {
@@ -1050,10 +1056,14 @@ public final class UnionFs extends FuseStubFS {
 
     private void ownByCaller(Path p) {
         var ctx = getContext();
-        if (ctx != null) {
+        if (ctx != null && (ctx.uid.get() != OWN_UID || ctx.gid.get() != OWN_GID)) {
             Libc.INSTANCE.lchown(p.toString(), (int) ctx.uid.get(), (int) ctx.gid.get());
         }
     }
+
+    // what this process creates files as: no chown needed when the caller is the same user
+    private static final long OWN_UID = new com.sun.security.auth.module.UnixSystem().getUid();
+    private static final long OWN_GID = new com.sun.security.auth.module.UnixSystem().getGid();
 
     // ---------------------------------------------------------------- errors
 
