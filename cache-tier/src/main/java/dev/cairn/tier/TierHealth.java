@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Whether one tier is up, shared by every namespace view of a tiered store. A failure marks the tier down; while
@@ -22,7 +23,8 @@ final class TierHealth {
     private final String name;
     private final Clock clock;
     private final TierOptions options;
-    private boolean down;
+    /** Read without the lock on the hot path: an up tier costs one volatile read per request. */
+    private volatile boolean down;
     private Instant downSince;
     private Instant nextProbe = Instant.MIN;
     private String lastError;
@@ -31,7 +33,7 @@ final class TierHealth {
     private long suppressed;
     private long errors;
     private long logged;
-    private long hits;
+    private final LongAdder hits = new LongAdder();
 
     TierHealth(int index, String name, Clock clock, TierOptions options) {
         this.index = index;
@@ -49,7 +51,11 @@ final class TierHealth {
     }
 
     /** @return whether a request should use this tier now (always when up; once per probe interval when down) */
-    synchronized boolean tryUse() {
+    boolean tryUse() {
+        return !down || tryProbe();
+    }
+
+    private synchronized boolean tryProbe() {
         if (!down) {
             return true;
         }
@@ -61,11 +67,17 @@ final class TierHealth {
         return true;
     }
 
-    synchronized boolean isUp() {
+    boolean isUp() {
         return !down;
     }
 
-    synchronized void succeeded() {
+    void succeeded() {
+        if (down) {
+            recovered();
+        }
+    }
+
+    private synchronized void recovered() {
         if (down) {
             down = false;
             LOG.info("cache tier {} ({}) is back after {}{}", index, name,
@@ -76,8 +88,8 @@ final class TierHealth {
         }
     }
 
-    synchronized void hit() {
-        hits++;
+    void hit() {
+        hits.increment();
     }
 
     synchronized void failed(Exception e) {
@@ -110,8 +122,8 @@ final class TierHealth {
         return errors;
     }
 
-    synchronized long hits() {
-        return hits;
+    long hits() {
+        return hits.sum();
     }
 
     synchronized Map<String, Object> status() {
@@ -122,7 +134,7 @@ final class TierHealth {
         if (down) {
             s.put("downSince", downSince.toString());
         }
-        s.put("hits", hits);
+        s.put("hits", hits.sum());
         s.put("errors", errors);
         if (lastError != null) {
             s.put("lastError", lastError);

@@ -118,18 +118,54 @@ public final class TieredStore implements Store, StatusSource {
         return e;
     }
 
+    /** Regex-free check of {@link Store#KEY_PATTERN} and {@link Store#NAME_PATTERN} for the read path. */
+    private static void check(String key, String name) {
+        if (!validKey(key)) {
+            Store.checkKey(key);
+        }
+        if (!validName(name)) {
+            Store.checkName(name);
+        }
+    }
+
+    private static boolean validKey(String key) {
+        if (key == null || key.length() < 2 || key.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            boolean alnum = c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+            if (!alnum && (i == 0 || c != '_' && c != '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean validName(String name) {
+        if (name == null || name.isEmpty() || name.length() > 32) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean lowerOrDigit = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!(i == 0 ? c >= 'a' && c <= 'z' : lowerOrDigit || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public Optional<Blob> get(String key, String name) throws IOException {
-        Store.checkKey(key);
-        Store.checkName(name);
+        check(key, name);
         return getFrom(0, key, name, false, new ArrayList<>());
     }
 
     /** Reads from the fastest tier through its own {@code getBytes} (which may be cheaper than a stream). */
     @Override
     public Optional<byte[]> getBytes(String key, String name) throws IOException {
-        Store.checkKey(key);
-        Store.checkName(name);
+        check(key, name);
         List<Exception> errors = new ArrayList<>();
         boolean answered = false;
         TierHealth first = health.get(0);
