@@ -66,7 +66,7 @@ public final class LayerfsCommand implements PluginCommand {
         cli.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             io.err().println("layerfs " + cmd.getCommandName() + " failed: " + ex.getMessage());
-            return 1;
+            return ex instanceof ConfigurationException ? 2 : 1;
         });
         cli.setParameterExceptionHandler((ex, a) -> {
             io.err().println(ex.getMessage() + ".");
@@ -173,11 +173,11 @@ public final class LayerfsCommand implements PluginCommand {
                 root.io.err().println("mount needs --image or --stream.");
                 return 2;
             }
+            Duration wait = waitTimeout == null ? root.config.waitTimeout() : Durations.parse(waitTimeout, "--wait-timeout");
             if (!Mounts.fuseAvailable()) {
                 root.io.err().println("FUSE is not available here: /dev/fuse or libfuse.so.2 is missing (apt-get install libfuse2 fuse3).");
                 return 1;
             }
-            Duration wait = waitTimeout == null ? root.config.waitTimeout() : Durations.parse(waitTimeout, "--wait-timeout");
             LayerStore store = root.store();
             List<LayerIndex> lowers = new ArrayList<>();
             List<String> layerDigests = new ArrayList<>();

@@ -70,6 +70,10 @@ class LayerfsCommandTest {
         assertEquals(2, run("mount", "--image", "x"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("Missing required option"), err.toString());
         assertEquals(2, run("frobnicate"));
+        TestTar.write(home.resolve("l.tar"), TestTar.create().file("f", "x").tar());
+        assertEquals(0, run("import", "l.tar", "--name", "d"));
+        assertEquals(2, run("mount", "--image", "d", "--rw", "rw", "--wait-timeout", "soon", "mnt"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--wait-timeout"), err.toString());
     }
 
     @Test
