@@ -227,8 +227,9 @@ public final class CacheS3Bench {
             }
         }
         System.out.println();
-        System.out.println("s3/sdk: the s3 store against plain SDK calls on the same s3proxy (a store put is two PUTs,"
-                + " blob then marker; a get of an entry the process knows is one GET, else marker + blob).");
+        System.out.println("s3/sdk: the s3 store against plain SDK calls on the same s3proxy. A 4 KiB entry is one"
+                + " PUT/GET (inline in its marker); a 1 MiB entry is two PUTs (blob, then marker) and one GET when"
+                + " this process knows the entry (else marker + blob).");
         System.out.println("tier/sdk: disk+s3 tiered store (write-through: disk then S3; reads hit the warm disk).");
         System.out.printf("tier/disk for get is the tiered-with-warm-disk / disk-alone ratio (goal >= 0.95): "
                 + "4KiB %.2f, 1MiB %.2f%n", r.get("get/4096/tiered") / r.get("get/4096/disk"),
