@@ -83,6 +83,17 @@ class SharedBucketTest {
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(put.statusCode() / 100 == 2, "PUT answered " + put.statusCode() + ": " + put.body());
 
+            byte[] small = "a small action result".getBytes(StandardCharsets.UTF_8); // inline in its S3 marker
+            String smallSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(small));
+            HttpResponse<String> putSmall = http.send(HttpRequest.newBuilder(URI.create(first.base + "/cas/"
+                    + smallSha)).PUT(HttpRequest.BodyPublishers.ofByteArray(small)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(putSmall.statusCode() / 100 == 2, "PUT answered " + putSmall.statusCode());
+            HttpResponse<byte[]> getSmall = http.send(HttpRequest.newBuilder(URI.create(second.base + "/cas/"
+                    + smallSha)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, getSmall.statusCode());
+            assertArrayEquals(small, getSmall.body());
+
             for (int round = 0; round < 2; round++) { // from S3 (filling the disk tier), then from disk
                 HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(second.base + "/cas/" + sha))
                         .GET().timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -93,7 +104,7 @@ class SharedBucketTest {
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode());
             JsonNode tiers = new ObjectMapper().readTree(status.body()).path("tiers");
-            assertEquals(1, tiers.path("fills").asInt(), "the hit in S3 filled the disk tier: " + status.body());
+            assertEquals(2, tiers.path("fills").asInt(), "both hits in S3 filled the disk tier: " + status.body());
             assertEquals(2, tiers.path("tiers").size(), status.body());
             assertTrue(tiers.path("tiers").get(1).path("up").asBoolean(), "S3 tier up: " + status.body());
             assertEquals(1, tiers.path("tiers").get(0).path("hits").asInt(), "second GET from disk: " + status.body());
