@@ -35,7 +35,7 @@ public record CairnConfig(
     /** Applies defaults. */
     public CairnConfig {
         plugins = plugins == null ? new PluginsSection(null, null) : plugins;
-        cache = cache == null ? new CacheSection(null) : cache;
+        cache = cache == null ? new CacheSection(null, null, null) : cache;
         io = io == null ? new IoSection(null) : io;
         services = services == null ? List.of() : List.copyOf(services);
         status = status == null ? new StatusSection(null, null) : status;
@@ -55,11 +55,24 @@ public record CairnConfig(
         }
     }
 
-    /** @param stores the stores, fastest first; several form one tiered store */
-    public record CacheSection(List<ObjectNode> stores) {
+    /**
+     * @param stores the stores, fastest first; several form one tiered store
+     * @param probeInterval with several stores: how often a tier that failed is tried again (default 10 s)
+     * @param errorLogInterval with several stores: errors of a tier are logged at most once per interval (default 60 s)
+     */
+    public record CacheSection(List<ObjectNode> stores, java.time.Duration probeInterval,
+                               java.time.Duration errorLogInterval) {
         /** Applies defaults. */
         public CacheSection {
             stores = stores == null ? List.of() : List.copyOf(stores);
+            probeInterval = probeInterval == null ? java.time.Duration.ofSeconds(10) : probeInterval;
+            errorLogInterval = errorLogInterval == null ? java.time.Duration.ofSeconds(60) : errorLogInterval;
+            if (probeInterval.isNegative() || probeInterval.isZero()) {
+                throw new dev.cairn.spi.ConfigurationException("probeInterval", "must be positive");
+            }
+            if (errorLogInterval.isNegative() || errorLogInterval.isZero()) {
+                throw new dev.cairn.spi.ConfigurationException("errorLogInterval", "must be positive");
+            }
         }
     }
 

@@ -152,7 +152,8 @@ public final class Host implements HostContext, AutoCloseable {
                 throw e;
             }
             tiers = List.copyOf(opened);
-            store = opened.size() == 1 ? opened.get(0) : new TieredStore(opened);
+            store = opened.size() == 1 ? opened.get(0) : new TieredStore(opened, new dev.cairn.tier.TierOptions(
+                    config().cache().probeInterval(), config().cache().errorLogInterval()), clock);
             log.info("cache: {}", store.describe());
         }
         return store;
