@@ -46,15 +46,19 @@ final class ConfigCommand implements Callable<Integer> {
                 cli.out().println("config OK: " + session.host().loaded().source().description());
                 roles.forEach(r -> cli.out().println("  " + r));
                 cli.out().println("effective configuration (environment substituted, secrets masked):");
-                try {
-                    cli.out().print(ConfigBinder.newMapper().writeValueAsString(
-                            dev.cairn.host.config.SecretMasking.masked(session.host().loaded().tree()))
-                            .replaceFirst("^---\\n", ""));
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw new IllegalStateException(e);
-                }
+                cli.out().print(effectiveYaml(session.host().loaded()));
                 return ExitCodes.OK;
             }
+        }
+    }
+
+    /** The config as YAML after {@code ${ENV}} substitution, secrets masked. */
+    static String effectiveYaml(LoadedConfig loaded) {
+        try {
+            JsonNode tree = dev.cairn.host.config.SecretMasking.masked(loaded.tree());
+            return ConfigBinder.newMapper().writeValueAsString(tree).replaceFirst("^---\\n", "");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot print the configuration", e);
         }
     }
 
@@ -69,9 +73,8 @@ final class ConfigCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             CairnCli cli = parent.root.cli;
             LoadedConfig loaded = cli.bootstrap().loadConfig(parent.root.config);
-            JsonNode tree = dev.cairn.host.config.SecretMasking.masked(loaded.tree());
             cli.out().println("# " + loaded.source().description());
-            cli.out().print(ConfigBinder.newMapper().writeValueAsString(tree).replaceFirst("^---\\n", ""));
+            cli.out().print(effectiveYaml(loaded));
             return ExitCodes.OK;
         }
 

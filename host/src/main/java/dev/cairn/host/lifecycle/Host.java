@@ -35,6 +35,8 @@ import java.util.Optional;
  */
 public final class Host implements HostContext, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Host.class);
+    private static final java.util.Set<String> TOP_LEVEL_KEYS = java.util.Set.of(
+            "plugins", "server", "cache", "pool", "io", "services", "status", "log", "sections");
     private final Path home;
     private final LoadedConfig loaded;
     private final ExtensionRegistry registry;
@@ -254,7 +256,12 @@ public final class Host implements HostContext, AutoCloseable {
         try {
             return (T) raw.create(typed.config(), this);
         } catch (ConfigurationException e) {
-            throw e.key().startsWith(key) ? e : new ConfigurationException(key + "." + e.key(),
+            // A plugin names its own keys relative to its section; a full key (pool.allocator) is kept as it is.
+            String top = e.key().split("[.\\[]", 2)[0];
+            if (e.key().startsWith(key) || TOP_LEVEL_KEYS.contains(top)) {
+                throw e;
+            }
+            throw new ConfigurationException(key + "." + e.key(),
                     e.getMessage().substring(Math.min(e.getMessage().length(), e.key().length() + 2)), e);
         } catch (RuntimeException e) {
             throw e;
