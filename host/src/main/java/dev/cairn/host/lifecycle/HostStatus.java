@@ -70,7 +70,7 @@ public final class HostStatus implements StatusSource {
         }
         Store store = host.tiers().isEmpty() ? null : host.store();
         if (store instanceof StatusSource source) {
-            out.put("tiers", source.status());
+            out.put("cache", source.status());
         }
         return out;
     }

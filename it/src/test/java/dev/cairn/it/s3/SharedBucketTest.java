@@ -103,7 +103,7 @@ class SharedBucketTest {
             HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(second.base + "/status"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode());
-            JsonNode tiers = new ObjectMapper().readTree(status.body()).path("tiers");
+            JsonNode tiers = new ObjectMapper().readTree(status.body()).path("cache");
             assertEquals(2, tiers.path("fills").asInt(), "both hits in S3 filled the disk tier: " + status.body());
             assertEquals(2, tiers.path("tiers").size(), status.body());
             assertTrue(tiers.path("tiers").get(1).path("up").asBoolean(), "S3 tier up: " + status.body());
