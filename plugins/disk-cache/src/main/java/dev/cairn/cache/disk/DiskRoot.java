@@ -34,6 +34,8 @@ final class DiskRoot {
     final Path tmp;
     final Clock clock;
     final DiskStoreConfig config;
+    /** Small hot entries on the heap, shared by every view. */
+    final SmallEntryCache memory;
     /** Writes in flight by "view/key"; waiters join the future of the write that got there first. */
     final ConcurrentHashMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final FileChannel lockChannel;
@@ -52,6 +54,7 @@ final class DiskRoot {
         this.dir = dir;
         this.tmp = dir.resolve("tmp");
         this.config = config;
+        this.memory = new SmallEntryCache(config.memoryCache().bytes());
         this.clock = clock;
         this.lockChannel = lockChannel;
         this.lock = lock;

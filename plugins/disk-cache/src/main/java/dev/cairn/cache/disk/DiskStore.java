@@ -81,7 +81,7 @@ final class DiskStore implements Store, StatusSource {
         this.namespace = namespace;
         this.dir = dir;
         this.namespaces = namespaces;
-        this.index = new EntryIndex(describeView(root, namespace), this::entryPath, maxSize);
+        this.index = new EntryIndex(describeView(root, namespace), this::entryPath, maxSize, root.memory);
         this.lastSweepMillis = new AtomicLong(root.clock.millis());
     }
 
@@ -131,11 +131,15 @@ final class DiskStore implements Store, StatusSource {
     // ---------------------------------------------------------------------------------------------------------
     // Reads
 
-    /** An entry file opened through the index, and the access that opened it. */
-    private record Opened(FileChannel channel, Path path, EntryIndex.Info info, long now) {
+    /**
+     * An entry found through the index, and the access that found it: either its bytes from the small-entry cache
+     * ({@code cached}, no file opened) or its open file ({@code channel}).
+     */
+    private record Opened(FileChannel channel, Path path, EntryIndex.Info info, long now,
+                          SmallEntryCache.Cached cached) {
     }
 
-    /** Finds an entry in the index (counting the access) and opens its file; null when absent. */
+    /** Finds an entry in the index (counting the access) and opens its file unless cached; null when absent. */
     private Opened openEntry(String key) throws IOException {
         for (int attempt = 0; attempt < 3; attempt++) {
             long now = root.clock.millis();
@@ -143,15 +147,72 @@ final class DiskStore implements Store, StatusSource {
             if (info == null) {
                 return null;
             }
+            SmallEntryCache.Cached cached = info.cached;
             Path path = info.path;
+            if (cached != null) {
+                return new Opened(null, path, info, now, cached);
+            }
             try {
                 return new Opened(FileChannel.open(path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS), path,
-                        info, now);
+                        info, now, null);
             } catch (NoSuchFileException e) {
                 // evicted or replaced between the index and the open: look again
             }
         }
         return null;
+    }
+
+    /**
+     * Reads a small entry file whole with one positional read and checks it against the index's length.
+     *
+     * @return the entry's bytes (admitted to the small-entry cache when it has room), or null when the file is not
+     *     the length the index says (replaced meanwhile): the caller then reads it through the channel
+     * @throws EntryFormat.CorruptEntryException when the header is malformed
+     */
+    private SmallEntryCache.Cached readSmall(Opened opened) throws IOException {
+        FileChannel ch = opened.channel();
+        int length = (int) opened.info().size;
+        // One byte more than expected detects a file longer than the index says.
+        ByteBuffer buf = ByteBuffer.allocate(length + 1);
+        while (buf.hasRemaining() && ch.read(buf, buf.position()) >= 0) {
+            // read the whole entry
+        }
+        if (buf.position() != length) {
+            return null;
+        }
+        EntryFormat.Header header = EntryFormat.parse(ByteBuffer.wrap(buf.array(), 0, length));
+        if (header.fileLength() != length) {
+            return null;
+        }
+        // The array keeps its spare byte: blobs are addressed by offset, and copying would cost more than it saves.
+        SmallEntryCache.Cached cached = new SmallEntryCache.Cached(header, buf.array());
+        root.memory.admit(opened.info(), cached);
+        return cached;
+    }
+
+    /** Serves a blob of a small entry already in memory; counts the hit or miss. */
+    private Optional<Blob> memoryBlob(Opened opened, SmallEntryCache.Cached cached, String name) {
+        Optional<EntryFormat.BlobRef> ref = cached.header().find(name);
+        if (ref.isEmpty()) {
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        persistAccess(opened.path(), opened.info(), opened.now());
+        hits.incrementAndGet();
+        return Optional.of(new MemoryBlob(cached.file(), (int) ref.get().offset(), (int) ref.get().size()));
+    }
+
+    /** {@link #getBytes} of a small entry already in memory: a copy, as the caller may change it. */
+    private Optional<byte[]> copyOf(Opened opened, SmallEntryCache.Cached cached, String name) {
+        Optional<EntryFormat.BlobRef> ref = cached.header().find(name);
+        if (ref.isEmpty()) {
+            misses.incrementAndGet();
+            return Optional.empty();
+        }
+        persistAccess(opened.path(), opened.info(), opened.now());
+        hits.incrementAndGet();
+        int from = (int) ref.get().offset();
+        return Optional.of(java.util.Arrays.copyOfRange(cached.file(), from, from + (int) ref.get().size()));
     }
 
     private void dropCorrupt(String key, EntryIndex.Info info, EntryFormat.CorruptEntryException e)
@@ -171,8 +232,18 @@ final class DiskStore implements Store, StatusSource {
             misses.incrementAndGet();
             return Optional.empty();
         }
+        if (opened.cached() != null) {
+            return memoryBlob(opened, opened.cached(), name);
+        }
         FileChannel ch = opened.channel();
         try {
+            if (opened.info().size <= SmallEntryCache.MAX_ENTRY) {
+                SmallEntryCache.Cached small = readSmall(opened);
+                if (small != null) {
+                    ch.close();
+                    return memoryBlob(opened, small, name);
+                }
+            }
             EntryFormat.Header header = EntryFormat.read(ch);
             checkLength(ch.size(), header);
             Optional<EntryFormat.BlobRef> ref = header.find(name);
@@ -233,7 +304,16 @@ final class DiskStore implements Store, StatusSource {
             misses.incrementAndGet();
             return Optional.empty();
         }
+        if (opened.cached() != null) {
+            return copyOf(opened, opened.cached(), name);
+        }
         try (FileChannel ch = opened.channel()) {
+            if (opened.info().size <= SmallEntryCache.MAX_ENTRY) {
+                SmallEntryCache.Cached small = readSmall(opened);
+                if (small != null) {
+                    return copyOf(opened, small, name);
+                }
+            }
             // Entry files never change once renamed into place, so the index's length is the file's; a short read
             // below means a corrupt file. No fstat needed.
             long length = opened.info().size;
@@ -692,6 +772,8 @@ final class DiskStore implements Store, StatusSource {
         }
         out.put("namespaces", ns);
         out.put("recoveredTempFiles", root.recoveredTempFiles());
+        out.put("memoryCacheBytes", root.memory.used());
+        out.put("memoryCacheMaxBytes", root.memory.budget());
         return out;
     }
 
@@ -754,6 +836,11 @@ final class DiskStore implements Store, StatusSource {
         synchronized (index) {
             return measure.getAsLong();
         }
+    }
+
+    /** @return bytes of entry files held by the small-entry cache, across all views (tests) */
+    long memoryCacheBytes() {
+        return root.memory.used();
     }
 
     /** @return bytes reserved by writes in progress (tests) */

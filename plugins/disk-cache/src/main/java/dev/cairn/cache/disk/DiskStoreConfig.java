@@ -23,6 +23,7 @@ import java.util.TreeMap;
  *       namespaces:             # budgets of particular namespaces, overriding namespaceMaxSize
  *         cas: 8GiB
  *       fsync: true             # fsync entries before they become visible; false only for throw-away caches
+ *       memoryCache: 64MiB      # heap kept for the files of hot entries of up to 64 KiB; 0 = none
  * </pre>
  *
  * @param dir the store's directory (required)
@@ -33,11 +34,16 @@ import java.util.TreeMap;
  *                         Namespaces do not share the root view's budget: disk use is bounded by the sum of budgets
  * @param namespaces budgets of named namespaces; default none
  * @param fsync whether to fsync entries and directories before an entry becomes visible; default true
+ * @param memoryCache heap for the whole files of recently read entries of up to 64 KiB, shared by all views, so
+ *                    hot small entries are served without opening their file; default 64MiB, 0 for none
  */
 public record DiskStoreConfig(String dir, DataSize maxSize, Duration maxAge, DataSize maxBlobSize,
-                              DataSize namespaceMaxSize, Map<String, DataSize> namespaces, Boolean fsync) {
+                              DataSize namespaceMaxSize, Map<String, DataSize> namespaces, Boolean fsync,
+                              DataSize memoryCache) {
     /** Default budget of the root view. */
     public static final DataSize DEFAULT_MAX_SIZE = DataSize.parse("10GiB");
+    /** Default heap for small entries. */
+    public static final DataSize DEFAULT_MEMORY_CACHE = DataSize.parse("64MiB");
 
     /** Applies defaults and validates; errors name the key. */
     public DiskStoreConfig {
@@ -74,6 +80,23 @@ public record DiskStoreConfig(String dir, DataSize maxSize, Duration maxAge, Dat
         }
         namespaces = Map.copyOf(sorted);
         fsync = fsync == null ? Boolean.TRUE : fsync;
+        memoryCache = memoryCache == null ? DEFAULT_MEMORY_CACHE : memoryCache;
+    }
+
+    /**
+     * The settings without {@code memoryCache} (its default applies).
+     *
+     * @param dir the store's directory
+     * @param maxSize budget of the root view
+     * @param maxAge age limit, null for none
+     * @param maxBlobSize largest blob
+     * @param namespaceMaxSize budget of each namespace
+     * @param namespaces budgets of named namespaces
+     * @param fsync whether to fsync
+     */
+    public DiskStoreConfig(String dir, DataSize maxSize, Duration maxAge, DataSize maxBlobSize,
+                           DataSize namespaceMaxSize, Map<String, DataSize> namespaces, Boolean fsync) {
+        this(dir, maxSize, maxAge, maxBlobSize, namespaceMaxSize, namespaces, fsync, null);
     }
 
     /**
@@ -81,7 +104,7 @@ public record DiskStoreConfig(String dir, DataSize maxSize, Duration maxAge, Dat
      * @return a configuration with every other setting at its default
      */
     public static DiskStoreConfig of(String dir) {
-        return new DiskStoreConfig(dir, null, null, null, null, null, null);
+        return new DiskStoreConfig(dir, null, null, null, null, null, null, null);
     }
 
     /**

@@ -28,6 +28,10 @@ final class EntryIndex {
         final Path path;
         long lastAccessMillis;
         volatile long persistedAccessMillis;
+        /** The entry's bytes when {@link SmallEntryCache} holds them; guarded by this object's lock for writes. */
+        volatile SmallEntryCache.Cached cached;
+        /** Set once this version left the index; guarded by this object's lock. */
+        boolean removed;
 
         Info(long size, Path path, long lastAccessMillis) {
             this.size = size;
@@ -44,6 +48,7 @@ final class EntryIndex {
 
     private final String label;
     private final Paths paths;
+    private final SmallEntryCache memory;
     private final LinkedHashMap<String, Info> entries = new LinkedHashMap<>();
     private long used;
     private long reserved;
@@ -54,10 +59,12 @@ final class EntryIndex {
      * @param label the view, for messages
      * @param paths where entries live
      * @param maxSize the budget, 0 for unlimited
+     * @param memory the small-entry cache, told of every version leaving the index
      */
-    EntryIndex(String label, Paths paths, long maxSize) {
+    EntryIndex(String label, Paths paths, long maxSize, SmallEntryCache memory) {
         this.label = requireNonNull(label, "label is null");
         this.paths = requireNonNull(paths, "paths is null");
+        this.memory = requireNonNull(memory, "memory is null");
         this.maxSize = maxSize;
     }
 
@@ -71,6 +78,7 @@ final class EntryIndex {
     synchronized void load(String key, long size, long lastAccessMillis) {
         Info old = entries.put(key, new Info(size, paths.entry(key), lastAccessMillis));
         if (old != null) {
+            memory.forget(old);
             used -= old.size;
         }
         used += size;
@@ -115,6 +123,7 @@ final class EntryIndex {
                 Map.Entry<String, Info> victim = lru.next();
                 Files.deleteIfExists(victim.getValue().path);
                 lru.remove();
+                memory.forget(victim.getValue());
                 used -= victim.getValue().size;
                 evictions++;
             }
@@ -150,6 +159,7 @@ final class EntryIndex {
         rename.run();
         Info old = entries.remove(key);
         if (old != null) {
+            memory.forget(old);
             used -= old.size;
         }
         entries.put(key, new Info(size, paths.entry(key), nowMillis));
@@ -169,6 +179,7 @@ final class EntryIndex {
         }
         Files.deleteIfExists(info.path);
         entries.remove(key);
+        memory.forget(info);
         used -= info.size;
         return true;
     }
@@ -207,6 +218,7 @@ final class EntryIndex {
             if (old || used > maxBytes) {
                 Files.deleteIfExists(e.getValue().path);
                 it.remove();
+                memory.forget(e.getValue());
                 used -= e.getValue().size;
                 count++;
                 bytes += e.getValue().size;
