@@ -41,13 +41,18 @@ final class ContentDigest {
      */
     static byte[] range(FileIoProcessor io, long offset, int length) throws IOException {
         MessageDigest md = sha256();
+        update(md, io, offset, length);
+        return md.digest();
+    }
+
+    /** Feeds the range's content (read from the file) to the digest. */
+    static void update(MessageDigest md, FileIoProcessor io, long offset, int length) throws IOException {
         int done = 0;
         while (done < length) {
             int n = Math.min(CHUNK, length - done);
             md.update(RangeIo.read(io, offset + done, n));
             done += n;
         }
-        return md.digest();
     }
 
     /**

@@ -25,6 +25,7 @@ final class HttpSyncTarget implements SyncTarget {
     private final String session = UUID.randomUUID().toString();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    private final BulkHttp bulk;
     private volatile boolean open;
 
     /**
@@ -44,6 +45,7 @@ final class HttpSyncTarget implements SyncTarget {
         this.token = token;
         this.timeout = Objects.requireNonNull(timeout, "timeout is null");
         this.retry = Objects.requireNonNull(retry, "retry is null");
+        this.bulk = new BulkHttp(URI.create(target.getScheme() + "://" + target.getRawAuthority()), timeout);
     }
 
     long bytesSent() {
@@ -109,11 +111,41 @@ final class HttpSyncTarget implements SyncTarget {
                 sessionPath("checksum") + "?offset=" + offset + "&length=" + length, null));
     }
 
+    /** Sends a body through the bulk connections (the data itself is never copied), with the retry policy. */
+    private void bulkCall(String operation, String relative, BulkHttp.Slice... body) throws IOException {
+        String pathAndQuery = base.getRawPath() + relative;
+        retry.run(operation, () -> {
+            requests.incrementAndGet();
+            BulkHttp.Response r = bulk.send("PUT", pathAndQuery, token, body);
+            if (r.status() != 200) {
+                throw new RemoteException(r.status(), operation, r.body());
+            }
+            return null;
+        });
+    }
+
     @Override
     public void write(long offset, byte[] bytes, int from, int length) throws IOException {
-        byte[] body = from == 0 && length == bytes.length ? bytes : java.util.Arrays.copyOfRange(bytes, from, from + length);
-        call("write", "PUT", sessionPath("data") + "?offset=" + offset, body);
+        bulkCall("write", sessionPath("data") + "?offset=" + offset, new BulkHttp.Slice(bytes, from, length));
         bytesSent.addAndGet(length);
+    }
+
+    /** One request per batch: {@code PUT session/<id>/batch?offset=&length=&ranges=o:l,...}, the ranges' bytes in order. */
+    @Override
+    public void writeBatch(long offset, int length, java.util.List<dev.cairn.spi.io.Interval> ranges, byte[] bytes)
+            throws IOException {
+        StringBuilder q = new StringBuilder(sessionPath("batch")).append("?offset=").append(offset).append("&length=")
+                .append(length).append("&ranges=");
+        BulkHttp.Slice[] slices = new BulkHttp.Slice[ranges.size()];
+        long total = 0;
+        for (int k = 0; k < slices.length; k++) {
+            dev.cairn.spi.io.Interval d = ranges.get(k);
+            q.append(k == 0 ? "" : ",").append(d.offset()).append(':').append(d.length());
+            slices[k] = new BulkHttp.Slice(bytes, (int) (d.offset() - offset), (int) d.length());
+            total += d.length();
+        }
+        bulkCall("write", q.toString(), slices);
+        bytesSent.addAndGet(total);
     }
 
     @Override
@@ -134,6 +166,7 @@ final class HttpSyncTarget implements SyncTarget {
         try {
             call("commit", "POST", sessionPath("commit") + q, null);
             open = false;
+            bulk.close();
         } catch (RemoteException e) {
             if (e.status() == 409) {
                 open = false;
@@ -145,9 +178,13 @@ final class HttpSyncTarget implements SyncTarget {
 
     @Override
     public void close() throws IOException {
-        if (open) {
-            open = false;
-            call("close", "POST", sessionPath("close"), null);
+        try {
+            if (open) {
+                open = false;
+                call("close", "POST", sessionPath("close"), null);
+            }
+        } finally {
+            bulk.close();
         }
     }
 }

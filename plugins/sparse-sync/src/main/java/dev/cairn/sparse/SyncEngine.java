@@ -92,10 +92,10 @@ final class SyncEngine {
             for (Batch b : batches) {
                 jobs.add(() -> {
                     ByteBuffer content = RangeIo.read(source, b.offset(), b.length());
-                    byte[] bytes = new byte[b.length()];
-                    content.get(bytes);
+                    byte[] bytes = batchBuffer(b.length());
+                    content.get(bytes, 0, b.length());
                     MessageDigest md = ContentDigest.sha256();
-                    md.update(bytes);
+                    md.update(bytes, 0, b.length());
                     byte[] local = md.digest();
                     digests[b.index()] = local;
                     long dataInBatch = b.data().stream().mapToLong(Interval::length).sum();
@@ -107,11 +107,9 @@ final class SyncEngine {
                             return;
                         }
                     }
-                    for (Interval d : b.data()) {
-                        target.write(d.offset(), bytes, (int) (d.offset() - b.offset()), (int) d.length());
-                        progress.sent(d.length());
-                        sent.addAndGet(d.length());
-                    }
+                    target.writeBatch(b.offset(), b.length(), b.data(), bytes);
+                    progress.sent(dataInBatch);
+                    sent.addAndGet(dataInBatch);
                     sentBatches.incrementAndGet();
                     progress.scanned(dataInBatch);
                 });
@@ -147,6 +145,18 @@ final class SyncEngine {
         }
         return new SyncSummary(size, dataBytes, sent.get(), sentBatches.get(), skipped.get(), checksums.get(),
                 holes.get(), existed, options.verify(), false, progress.elapsedMillis() - started);
+    }
+
+    private static final ThreadLocal<byte[]> BATCH_BUFFERS = new ThreadLocal<>();
+
+    /** @return this worker's batch buffer (a target's writes are done when they return, so it is reused) */
+    private static byte[] batchBuffer(int size) {
+        byte[] b = BATCH_BUFFERS.get();
+        if (b == null || b.length < size) {
+            b = new byte[size];
+            BATCH_BUFFERS.set(b);
+        }
+        return b;
     }
 
     /** @return the parts of the source's holes where the target has data, in order */

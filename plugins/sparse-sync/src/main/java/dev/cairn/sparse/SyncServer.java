@@ -41,6 +41,10 @@ import java.util.function.Consumer;
  *   <li>{@code GET /session/<id>/layout}: the target's intervals, one {@code D|H offset length} per line.</li>
  *   <li>{@code GET /session/<id>/checksum?offset=&length=}: SHA-256 of the range, hex.</li>
  *   <li>{@code PUT /session/<id>/data?offset=}: write the body at the offset.</li>
+ *   <li>{@code PUT /session/<id>/batch?offset=&length=&ranges=<offset>:<length>,...}: write the data ranges of one
+ *       batch (in order, inside the batch); the body is their bytes, concatenated. The server keeps the batch's
+ *       digest (of what it wrote, and of the file's content between the ranges), so that the verification at commit
+ *       reads back only batches it did not write or checksum in this session.</li>
  *   <li>{@code POST /session/<id>/commit[?digest=&batch=]}: fsync, close; with a digest, compare it with the target's own
  *       whole-file digest and record it when equal (409 when not).</li>
  *   <li>{@code POST /session/<id>/close}: close without recording (the client gave up).</li>
@@ -234,13 +238,13 @@ final class SyncServer implements Service {
                     throw new HttpError(404, "no such endpoint: " + method + " " + ex.getRequestURI().getPath());
                 }
             } catch (HttpError e) {
-                reply(ex, e.status, e.getMessage());
+                failed(ex, e.status, e.getMessage());
             } catch (TargetPathException e) {
-                reply(ex, 403, e.getMessage());
+                failed(ex, 403, e.getMessage());
             } catch (IllegalArgumentException e) {
-                reply(ex, 400, e.getMessage());
+                failed(ex, 400, e.getMessage());
             } catch (IOException | RuntimeException e) {
-                reply(ex, 500, e.getClass().getSimpleName() + ": " + e.getMessage());
+                failed(ex, 500, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
         }
     }
@@ -265,9 +269,31 @@ final class SyncServer implements Service {
                         ContentDigest.hex(s.target.checksum(number(q, "offset"), intNumber(q, "length"))));
                 case "PUT data" -> {
                     long offset = number(q, "offset");
-                    byte[] body = ex.getRequestBody().readAllBytes();
-                    s.target.write(offset, body, 0, body.length);
-                    bytesReceived.addAndGet(body.length);
+                    int length = contentLength(ex);
+                    byte[] body = buffer(length);
+                    readFully(ex.getRequestBody(), body, 0, length);
+                    s.target.write(offset, body, 0, length);
+                    bytesReceived.addAndGet(length);
+                    reply(ex, 200, "ok");
+                }
+                case "PUT batch" -> {
+                    long offset = number(q, "offset");
+                    int length = intNumber(q, "length");
+                    if (length > MAX_BODY) {
+                        throw new IllegalArgumentException("'length' must be at most " + MAX_BODY + ": " + length);
+                    }
+                    List<dev.cairn.spi.io.Interval> ranges = ranges(require(q, "ranges"), offset, length);
+                    long total = ranges.stream().mapToLong(dev.cairn.spi.io.Interval::length).sum();
+                    if (contentLength(ex) != total) {
+                        throw new IllegalArgumentException("the body must hold the ranges' " + total + " bytes");
+                    }
+                    byte[] batch = buffer(length);
+                    InputStream in = ex.getRequestBody();
+                    for (dev.cairn.spi.io.Interval d : ranges) {
+                        readFully(in, batch, (int) (d.offset() - offset), (int) d.length());
+                    }
+                    s.target.writeBatch(offset, length, ranges, batch);
+                    bytesReceived.addAndGet(total);
                     reply(ex, 200, "ok");
                 }
                 case "POST commit" -> {
@@ -334,6 +360,16 @@ final class SyncServer implements Service {
         }
     }
 
+    /** Answers an error after reading what is left of the body, so the client's connection stays usable. */
+    private static void failed(HttpExchange ex, int status, String message) throws IOException {
+        try {
+            drain(ex.getRequestBody());
+        } catch (IOException ignored) {
+            // the answer matters more; the connection is closed with the exchange if it is broken
+        }
+        reply(ex, status, message);
+    }
+
     private static void reply(HttpExchange ex, int status, String body) throws IOException {
         byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
@@ -348,6 +384,67 @@ final class SyncServer implements Service {
 
     private static void drain(InputStream in) throws IOException {
         in.transferTo(OutputStream.nullOutputStream());
+    }
+
+    /** Largest request body (and batch) accepted: 256 MiB. */
+    static final int MAX_BODY = 256 << 20;
+    private static final ThreadLocal<byte[]> BODIES = new ThreadLocal<>();
+
+    /** @return this thread's body buffer, of at least {@code size} bytes (reused: every request is served whole) */
+    private static byte[] buffer(int size) {
+        byte[] b = BODIES.get();
+        if (b == null || b.length < size) {
+            b = new byte[Math.max(size, 1 << 20)];
+            BODIES.set(b);
+        }
+        return b;
+    }
+
+    private static int contentLength(HttpExchange ex) {
+        String v = ex.getRequestHeaders().getFirst("Content-Length");
+        if (v == null) {
+            throw new IllegalArgumentException("a Content-Length is required");
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad Content-Length: " + v);
+        }
+        if (n < 0 || n > MAX_BODY) {
+            throw new IllegalArgumentException("the body must be 0.." + MAX_BODY + " bytes, not " + n);
+        }
+        return (int) n;
+    }
+
+    private static void readFully(InputStream in, byte[] b, int from, int length) throws IOException {
+        if (in.readNBytes(b, from, length) != length) {
+            throw new java.io.EOFException("request body ended early");
+        }
+    }
+
+    /** Parses {@code o:l,o:l}: ranges in order, not overlapping, non-empty, inside the batch. */
+    static List<dev.cairn.spi.io.Interval> ranges(String text, long offset, int length) {
+        List<dev.cairn.spi.io.Interval> out = new ArrayList<>();
+        long pos = offset;
+        for (String part : text.split(",")) {
+            int colon = part.indexOf(':');
+            long o;
+            long l;
+            try {
+                o = Long.parseLong(part.substring(0, Math.max(0, colon)));
+                l = Long.parseLong(part.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'ranges' must be <offset>:<length>,...: " + text);
+            }
+            if (l <= 0 || o < pos || o + l > offset + length) {
+                throw new IllegalArgumentException("'ranges' must be non-empty, in order, not overlapping and inside "
+                        + "the batch " + offset + "+" + length + ": " + part);
+            }
+            out.add(new dev.cairn.spi.io.Interval(o, l, dev.cairn.spi.io.Interval.Kind.DATA));
+            pos = o + l;
+        }
+        return out;
     }
 
     private static Map<String, String> query(String raw) {

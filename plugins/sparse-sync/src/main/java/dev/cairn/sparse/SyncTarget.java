@@ -34,6 +34,22 @@ interface SyncTarget extends AutoCloseable {
     void write(long offset, byte[] bytes, int from, int length) throws IOException;
 
     /**
+     * Writes the data ranges of one batch. The target may remember the batch's digest, computed from the bytes it
+     * wrote and, between the ranges, from what it reads back, so that {@link #commit} need not read the batch again.
+     *
+     * @param offset start of the batch
+     * @param length length of the batch
+     * @param ranges the data ranges to write, in order, inside the batch and not overlapping
+     * @param bytes the batch's bytes: {@code bytes[i]} belongs at {@code offset + i} (only the ranges are read)
+     */
+    default void writeBatch(long offset, int length, java.util.List<dev.cairn.spi.io.Interval> ranges, byte[] bytes)
+            throws IOException {
+        for (dev.cairn.spi.io.Interval d : ranges) {
+            write(d.offset(), bytes, (int) (d.offset() - offset), (int) d.length());
+        }
+    }
+
+    /**
      * @return the digest a previous verified sync recorded for the target, if it is still valid for the target's size
      *     and modification time (the fast path); empty when there is none or the target does not exist
      */

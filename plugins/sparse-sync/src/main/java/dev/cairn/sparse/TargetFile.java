@@ -17,14 +17,18 @@ final class TargetFile implements SyncTarget {
     private final FileIoProcessorFactory io;
     private FileIoProcessor file;
     /**
-     * Range digests computed by {@link #checksum}, reused by the verification at commit. An entry is stored only when
-     * no write or hole changed the file while it was computed, and a write or hole drops the entries it overlaps.
+     * Range digests computed by {@link #checksum} and {@link #writeBatch}, reused by the verification at commit. Every
+     * operation holds a lock on its range while it runs, so a digest is computed and stored with no write or hole
+     * overlapping it in flight, and a later write or hole drops the entries it overlaps before it changes anything.
      */
-    private record Range(long offset, int length) {
+    private record Range(long offset, long length) {
+        boolean overlaps(Range o) {
+            return offset < o.offset + o.length && o.offset < offset + length;
+        }
     }
 
     private final java.util.Map<Range, byte[]> digests = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong modifications = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.List<Range> locked = new java.util.ArrayList<>();
 
     TargetFile(Path path, FileIoProcessorFactory io) {
         this.path = Objects.requireNonNull(path, "path is null");
@@ -59,13 +63,37 @@ final class TargetFile implements SyncTarget {
         return f;
     }
 
-    private static Range key(long offset, int length) {
+    private static Range key(long offset, long length) {
         return new Range(offset, length);
     }
 
-    private void modified(long offset, long length) {
-        modifications.incrementAndGet();
-        digests.keySet().removeIf(r -> r.offset() < offset + length && offset < r.offset() + r.length());
+    /** Waits until no other operation holds a range overlapping this one, then holds it. */
+    private Range lock(long offset, long length) throws IOException {
+        Range r = new Range(offset, Math.max(1, length));
+        synchronized (locked) {
+            while (locked.stream().anyMatch(r::overlaps)) {
+                try {
+                    locked.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted waiting for " + offset + "+" + length);
+                }
+            }
+            locked.add(r);
+        }
+        return r;
+    }
+
+    private void unlock(Range r) {
+        synchronized (locked) {
+            locked.remove(r);
+            locked.notifyAll();
+        }
+    }
+
+    /** Called with the range locked, before it changes: no digest of an overlapping range stays valid. */
+    private void modified(Range r) {
+        digests.keySet().removeIf(r::overlaps);
     }
 
     @Override
@@ -75,31 +103,76 @@ final class TargetFile implements SyncTarget {
 
     @Override
     public void punchHole(long offset, long length) throws IOException {
-        modified(offset, length);
+        Range r = lock(offset, length);
         try {
+            modified(r);
             file().punchHole(offset, length);
         } finally {
-            modified(offset, length);
+            unlock(r);
         }
     }
 
     @Override
     public byte[] checksum(long offset, int length) throws IOException {
-        long before = modifications.get();
-        byte[] d = ContentDigest.range(file(), offset, length);
-        if (modifications.get() == before) {
+        Range r = lock(offset, length);
+        try {
+            byte[] d = ContentDigest.range(file(), offset, length);
             digests.put(key(offset, length), d);
+            return d.clone();
+        } finally {
+            unlock(r);
         }
-        return d;
     }
 
     @Override
     public void write(long offset, byte[] bytes, int from, int length) throws IOException {
-        modified(offset, length);
+        Range r = lock(offset, length);
         try {
+            modified(r);
             RangeIo.write(file(), offset, bytes, from, length);
         } finally {
-            modified(offset, length);
+            unlock(r);
+        }
+    }
+
+    /**
+     * Writes the ranges and remembers the batch's digest, computed from the bytes just written and, between the
+     * ranges, from the file's own content read back: the verification at commit then reads nothing of this batch
+     * again, and still compares the client's digest of the source with one of what this target wrote.
+     */
+    @Override
+    public void writeBatch(long offset, int length, java.util.List<dev.cairn.spi.io.Interval> ranges, byte[] bytes)
+            throws IOException {
+        Objects.checkFromIndexSize(0, length, bytes.length);
+        long pos = offset;
+        for (dev.cairn.spi.io.Interval d : ranges) {
+            if (d.offset() < pos || d.end() > offset + length) {
+                throw new IllegalArgumentException("ranges must be in order, not overlapping and inside the batch "
+                        + offset + "+" + length + ": " + d.offset() + "+" + d.length());
+            }
+            pos = d.end();
+        }
+        Range r = lock(offset, length);
+        try {
+            modified(r);
+            FileIoProcessor f = file();
+            java.security.MessageDigest md = ContentDigest.sha256();
+            pos = offset;
+            for (dev.cairn.spi.io.Interval d : ranges) {
+                int from = (int) (d.offset() - offset);
+                RangeIo.write(f, d.offset(), bytes, from, (int) d.length());
+                if (d.offset() > pos) {
+                    ContentDigest.update(md, f, pos, (int) (d.offset() - pos));
+                }
+                md.update(bytes, from, (int) d.length());
+                pos = d.end();
+            }
+            if (pos < offset + length) {
+                ContentDigest.update(md, f, pos, (int) (offset + length - pos));
+            }
+            digests.put(key(offset, length), md.digest());
+        } finally {
+            unlock(r);
         }
     }
 

@@ -149,7 +149,7 @@ class SyncServerTest {
         void serverErrorsAreRetried() throws Exception {
             start();
             AtomicInteger failures = new AtomicInteger();
-            server.faults((method, op) -> op.equals("data") && failures.getAndIncrement() < 2 ? 500 : 0);
+            server.faults((method, op) -> op.equals("batch") && failures.getAndIncrement() < 2 ? 500 : 0);
             // One worker: the first write fails twice, then succeeds; the waits double.
             SyncSummary s = sync(target("r.img", null, 5), 1);
             assertEquals(sha256(src), sha256(root.resolve("r.img")));
@@ -172,7 +172,7 @@ class SyncServerTest {
         void badRequestIsNotRetried() throws Exception {
             start();
             AtomicInteger calls = new AtomicInteger();
-            server.faults((method, op) -> op.equals("data") && calls.incrementAndGet() > 0 ? 400 : 0);
+            server.faults((method, op) -> op.equals("batch") && calls.incrementAndGet() > 0 ? 400 : 0);
             RemoteException e = assertThrows(RemoteException.class, () -> sync(target("b.img", null, 5)));
             assertEquals(400, e.status());
             assertEquals(List.of(), sleeps);
@@ -185,7 +185,7 @@ class SyncServerTest {
         void serverDownMidSyncThenResume() throws Exception {
             start();
             AtomicInteger writes = new AtomicInteger();
-            server.faults((method, op) -> op.equals("data") && writes.incrementAndGet() > 1 ? 503 : 0);
+            server.faults((method, op) -> op.equals("batch") && writes.incrementAndGet() > 1 ? 503 : 0);
             HttpSyncTarget t = new HttpSyncTarget(client, URI.create(server.url() + "/d.img"), null,
                     Duration.ofSeconds(20), retry(3));
             try (FileIoProcessor io = SparseFiles.IO.open(src, Set.of(StandardOpenOption.READ))) {
