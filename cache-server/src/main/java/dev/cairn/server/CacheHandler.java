@@ -19,6 +19,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,9 +32,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
-/** Serves every protocol of the cache on one Jetty handler; blocking I/O on Jetty's request threads. */
+/**
+ * Serves every protocol of the cache on one Jetty handler. The handler is declared non-blocking, so Jetty runs it on
+ * the thread that parsed the request (often the selector), the way an event-loop server like nginx does: GET, HEAD
+ * and OPTIONS of small blobs are answered there (a store read of a small entry is a heap lookup or one short
+ * positional read; nginx blocks its worker on the same reads). Everything that may block for long — request bodies
+ * (PUT), deletes, WebDAV, and streaming blobs above 64 KiB through a blocking output stream — is handed to the
+ * request thread pool.
+ */
 final class CacheHandler extends Handler.Abstract {
     private static final int SMALL_BLOB = 64 * 1024;
     /** Most namespaces the server opens: the fixed ones plus Bazel instance names. */
@@ -46,12 +56,16 @@ final class CacheHandler extends Handler.Abstract {
     private final Supplier<CacheServer.Settings> settings;
     private final ServerState state;
     private final ErrorLog errors;
+    /** Runs the work that may block: request bodies, deletes, large responses. */
+    private final Executor blocking;
     private final PathRouter router = new PathRouter();
     /** Namespace views are stable; asking the store each time costs (the host wraps each view in a proxy). */
     private final Map<String, Store> namespaces = new ConcurrentHashMap<>();
 
     CacheHandler(Store store, Staging staging, Supplier<CacheServer.Settings> settings, ServerState state,
-                 ErrorLog errors) {
+                 ErrorLog errors, Executor blocking) {
+        super(InvocationType.NON_BLOCKING);
+        this.blocking = blocking;
         this.store = store;
         this.staging = staging;
         this.settings = settings;
@@ -71,6 +85,26 @@ final class CacheHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            process(request, response, callback);
+        } else {
+            onBlockingThread(request, response, callback, () -> process(request, response, callback));
+        }
+        return true;
+    }
+
+    /** Runs {@code work} on the request thread pool; answers 503 when the pool refuses it. */
+    private void onBlockingThread(Request request, Response response, Callback callback, Runnable work) {
+        try {
+            blocking.execute(work);
+        } catch (RejectedExecutionException e) {
+            errors.report("503 overloaded", String.valueOf(e.getMessage()));
+            sendError(request, response, callback, 503, "server overloaded: no request thread free");
+        }
+    }
+
+    private void process(Request request, Response response, Callback callback) {
         CacheServer.Settings s = settings.get();
         String method = request.getMethod();
         try {
@@ -108,7 +142,6 @@ final class CacheHandler extends Handler.Abstract {
             errors.report("500 " + e.getClass().getSimpleName(), e.getMessage() == null ? "" : e.getMessage());
             sendError(request, response, callback, 500, "internal error: " + e);
         }
-        return true;
     }
 
     private void dispatch(Route route, String method, Request request, Response response, Callback callback,
@@ -185,7 +218,9 @@ final class CacheHandler extends Handler.Abstract {
             state.counters(route.namespace()).miss();
             throw new HttpError(404, "no entry at " + route.path());
         }
-        try (Blob blob = found.get()) {
+        Blob blob = found.get();
+        boolean handedOff = false;
+        try {
             long size = blob.size();
             state.counters(route.namespace()).hit(size);
             response.setStatus(200);
@@ -195,34 +230,52 @@ final class CacheHandler extends Handler.Abstract {
                 response.write(true, ByteBuffer.allocate(0), callback);
                 return;
             }
-            try (InputStream in = blob.stream()) {
-                if (size <= SMALL_BLOB) {
-                    byte[] bytes = in.readNBytes((int) size);
-                    if (bytes.length != size) {
-                        throw new IOException("blob shorter than its size: " + bytes.length + " of " + size);
-                    }
-                    response.write(true, ByteBuffer.wrap(bytes), callback);
-                    return;
+            if (size <= SMALL_BLOB) {
+                byte[] bytes;
+                try (InputStream in = blob.stream()) {
+                    bytes = in.readNBytes((int) size);
                 }
-                try (OutputStream out = Content.Sink.asOutputStream(response)) {
-                    byte[] buf = new byte[SMALL_BLOB];
-                    long left = size;
-                    int n;
-                    while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
-                        out.write(buf, 0, n);
-                        left -= n;
-                    }
-                    if (left != 0) {
-                        throw new IOException("blob shorter than its size by " + left + " bytes");
-                    }
+                if (bytes.length != size) {
+                    throw new IOException("blob shorter than its size: " + bytes.length + " of " + size);
                 }
-                callback.succeeded();
-            } catch (IOException e) {
-                // Headers are out: the client sees a truncated body, which every client treats as a failure.
-                errors.report("GET stream " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
-                callback.failed(e);
+                response.write(true, ByteBuffer.wrap(bytes), callback);
+                return;
+            }
+            onBlockingThread(request, response, callback, () -> {
+                try (blob) {
+                    stream(blob, size, response, callback);
+                } catch (IOException e) {
+                    errors.report("GET close " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+                }
+            });
+            handedOff = true;
+        } finally {
+            if (!handedOff) {
+                blob.close();
             }
         }
+    }
+
+    /** Streams a large blob through a blocking output stream; on the request thread pool. */
+    private void stream(Blob blob, long size, Response response, Callback callback) {
+        try (InputStream in = blob.stream(); OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] buf = new byte[SMALL_BLOB];
+            long left = size;
+            int n;
+            while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                out.write(buf, 0, n);
+                left -= n;
+            }
+            if (left != 0) {
+                throw new IOException("blob shorter than its size by " + left + " bytes");
+            }
+        } catch (IOException | RuntimeException e) {
+            // Headers are out: the client sees a truncated body, which every client treats as a failure.
+            errors.report("GET stream " + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
     }
 
     private void put(Route route, Request request, Response response, Callback callback, CacheServer.Settings s)
@@ -237,7 +290,7 @@ final class CacheHandler extends Handler.Abstract {
         Store ns = namespace(route);
         StagedUpload staged;
         try (InputStream body = Content.Source.asInputStream(request)) {
-            staged = staging.stage(body, limit, route.verifySha256());
+            staged = staging.stage(body, length, limit, route.verifySha256());
         } catch (BlobTooLargeException e) {
             throw new HttpError(413, e.getMessage());
         } catch (IOException e) {

@@ -115,7 +115,7 @@ public final class CacheServer implements AutoCloseable {
         connector.setPort(config.port());
         jetty.addConnector(connector);
         ErrorLog errors = new ErrorLog(LOG, Clock.systemUTC(), Duration.ofMinutes(1));
-        jetty.setHandler(new CacheHandler(store, staging, () -> settings, state, errors));
+        jetty.setHandler(new CacheHandler(store, staging, () -> settings, state, errors, threads));
         try {
             jetty.start();
         } catch (Exception e) {

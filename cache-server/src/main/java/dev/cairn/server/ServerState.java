@@ -72,7 +72,8 @@ final class ServerState {
         server.put("store", store.describe());
         Staging st = staging.get();
         if (st != null) {
-            server.put("staging", Map.of("area", st.describe(), "uploadsInFlight", st.inFlight()));
+            server.put("staging", Map.of("area", st.describe(), "uploadsInFlight", st.inFlight(),
+                    "memoryBytes", st.memoryBytes()));
         }
         out.put("server", server);
         Map<String, Object> namespaces = new LinkedHashMap<>();
@@ -115,6 +116,8 @@ final class ServerState {
         if (st != null) {
             out.add(MetricSample.gauge("cairn_server_uploads_in_flight", "Uploads being staged right now.",
                     st.inFlight()));
+            out.add(MetricSample.gauge("cairn_server_staging_memory_bytes",
+                    "Heap held by uploads of up to 4 MiB staged in memory right now.", st.memoryBytes()));
         }
         for (String ns : namespaces()) {
             NamespaceCounters c = counters(ns);

@@ -266,7 +266,8 @@ class CacheServerTest {
             HeapPool pool = new HeapPool();
             try (ServerFixture f = new ServerFixture(ServerConfig.listen("127.0.0.1", 0), store, pool,
                     java.net.http.HttpClient.newHttpClient())) {
-                byte[] body = random(500_000, 9);
+                // Above the in-memory staging limit, so the body goes to the pool.
+                byte[] body = random(dev.cairn.server.staging.Staging.MEMORY_BLOB + 1, 9);
                 String hash = ServerFixture.sha256(body);
                 assertEquals(201, f.send("PUT", "/cas/" + hash, body).statusCode());
                 assertEquals(400, f.send("PUT", "/cas/" + "1".repeat(64), body).statusCode());
@@ -382,7 +383,8 @@ class CacheServerTest {
             try (ServerFixture f = new ServerFixture(config, store)) {
                 try (Socket s = new Socket("127.0.0.1", f.base.getPort())) {
                     OutputStream out = s.getOutputStream();
-                    out.write(("PUT /cache/0123456789abcdef HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n")
+                    // Declared above the in-memory staging limit: staged in a temp file.
+                    out.write(("PUT /cache/0123456789abcdef HTTP/1.1\r\nHost: x\r\nContent-Length: 8388608\r\n\r\n")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.write(random(200_000, 6));
                     out.flush();
@@ -394,6 +396,33 @@ class CacheServerTest {
                 // The server still works afterwards.
                 assertEquals(201, f.send("PUT", "/cache/0123456789abcdef", "ok".getBytes()).statusCode());
                 assertEquals(0, count(staging));
+            }
+        }
+
+        @Test
+        void abortedUploadStagedInMemoryLeavesNothing(@TempDir Path staging) throws Exception {
+            InMemoryStore store = new InMemoryStore(0);
+            ServerConfig config = new ServerConfig("127.0.0.1", 0, null, null, staging.toString(), null, null, null);
+            try (ServerFixture f = new ServerFixture(config, store)) {
+                try (Socket s = new Socket("127.0.0.1", f.base.getPort())) {
+                    OutputStream out = s.getOutputStream();
+                    out.write(("PUT /cache/0123456789abcdef HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.write(random(200_000, 6));
+                    out.flush();
+                    ServerFixture.await("the upload to be staged in memory",
+                            () -> f.server.status().toString().contains("memoryBytes=1048576"));
+                    assertEquals(0, count(staging), "a 1 MiB body is not written to a staging file");
+                }
+                ServerFixture.await("the staged memory to be freed",
+                        () -> f.server.status().toString().contains("memoryBytes=0"));
+                assertEquals(0, store.puts());
+                byte[] body = random(1 << 20, 7);
+                assertEquals(201, f.send("PUT", "/cache/0123456789abcdef", body).statusCode());
+                assertArrayEquals(body, store.namespace("gradle").getBytes("0123456789abcdef", "output")
+                        .orElseThrow());
+                assertEquals(0, count(staging));
+                assertTrue(f.server.status().toString().contains("memoryBytes=0"), "freed after the put");
             }
         }
 

@@ -123,6 +123,63 @@ class StagingTest {
         }
 
         @Test
+        void declaredBodiesUpToTheMemoryLimitStayOnTheHeapWithinItsBudget() throws Exception {
+            byte[] body = random(1 << 20);
+            try (TempFileStaging staging = TempFileStaging.open(dir)) {
+                try (StagedUpload up = staging.stage(new ByteArrayInputStream(body), body.length, 0, true)) {
+                    assertEquals(0, files(dir), "written once, by the store, not to staging first");
+                    assertEquals(body.length, staging.memoryBytes());
+                    assertEquals(sha256(body), up.sha256());
+                    for (int i = 0; i < 2; i++) {
+                        try (InputStream in = up.open()) {
+                            assertArrayEquals(body, in.readAllBytes());
+                        }
+                    }
+                }
+                assertEquals(0, staging.memoryBytes(), "closing returns the heap");
+                int fit = (int) (Staging.MEMORY_TOTAL / Staging.MEMORY_BLOB);
+                java.util.List<StagedUpload> held = new java.util.ArrayList<>();
+                try {
+                    byte[] big = new byte[Staging.MEMORY_BLOB];
+                    for (int i = 0; i < fit; i++) {
+                        held.add(staging.stage(new ByteArrayInputStream(big), big.length, 0, false));
+                    }
+                    assertEquals(0, files(dir));
+                    assertEquals(Staging.MEMORY_TOTAL, staging.memoryBytes());
+                    held.add(staging.stage(new ByteArrayInputStream(body), body.length, 0, false));
+                    assertEquals(1, files(dir), "beyond the heap budget a body goes to a file");
+                } finally {
+                    for (StagedUpload up : held) {
+                        up.close();
+                    }
+                }
+                assertEquals(0, staging.memoryBytes());
+                assertEquals(0, files(dir));
+                try (StagedUpload up = staging.stage(new ByteArrayInputStream(random(Staging.MEMORY_BLOB + 1)),
+                        Staging.MEMORY_BLOB + 1, 0, false)) {
+                    assertEquals(1, files(dir), "a body above the memory limit goes to a file");
+                    assertEquals(Staging.MEMORY_BLOB + 1, up.size());
+                }
+            }
+        }
+
+        @Test
+        void declaredBodiesThatAreShortLongOrBrokenLeaveNothing() throws Exception {
+            try (TempFileStaging staging = TempFileStaging.open(dir)) {
+                try (StagedUpload up = staging.stage(new ByteArrayInputStream(random(90_000)), 100_000, 0, false)) {
+                    assertEquals(90_000, up.size(), "the handler compares the size with Content-Length");
+                }
+                assertThrows(IOException.class,
+                        () -> staging.stage(new ByteArrayInputStream(random(100_001)), 100_000, 0, false));
+                assertThrows(IOException.class, () -> staging.stage(failingAfter(random(200_000)), 300_000, 0, false));
+                assertThrows(BlobTooLargeException.class,
+                        () -> staging.stage(new ByteArrayInputStream(random(200_000)), 200_000, 100_000, false));
+                assertEquals(0, staging.memoryBytes());
+                assertEquals(0, files(dir));
+            }
+        }
+
+        @Test
         void sweepsLeftoversOfACrashAtStart() throws Exception {
             Files.write(dir.resolve("upload-123.part"), new byte[10]);
             Files.write(dir.resolve("keep.txt"), new byte[1]);
