@@ -16,7 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * A lean HTTP/1.1 client for the sync's bulk data requests: persistent connections (one per concurrent worker, kept in
+ * A lean HTTP/1.1 client for the sync's requests: persistent connections (one per concurrent worker, kept in
  * an idle pool), the request head in one write and the body written straight from the caller's arrays (no copy into
  * a request publisher, no selector thread hand-off as in {@link java.net.http.HttpClient}, which cost about 2 s of
  * CPU per 400 MiB). Only what the sync server answers is understood: responses with a Content-Length.
@@ -38,7 +38,7 @@ final class BulkHttp implements AutoCloseable {
     }
 
     private static final int SOCKET_BUFFER = 4 << 20;
-    private static final int MAX_RESPONSE = 1 << 20;
+    private static final int MAX_RESPONSE = 256 << 20;
 
     private final URI base;
     private final String hostHeader;

@@ -3,9 +3,6 @@ package dev.cairn.sparse;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -14,9 +11,11 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A target on a sync server, reached with {@link HttpClient}; every call goes through the retry policy. */
+/**
+ * A target on a sync server, reached over persistent HTTP/1.1 connections ({@link BulkHttp}); every call goes through
+ * the retry policy.
+ */
 final class HttpSyncTarget implements SyncTarget {
-    private final HttpClient client;
     private final URI base;
     private final String path;
     private final String token;
@@ -25,7 +24,7 @@ final class HttpSyncTarget implements SyncTarget {
     private final String session = UUID.randomUUID().toString();
     private final AtomicLong bytesSent = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
-    private final BulkHttp bulk;
+    private final BulkHttp http;
     private volatile boolean open;
 
     /**
@@ -33,8 +32,7 @@ final class HttpSyncTarget implements SyncTarget {
      * @param token bearer token or null
      * @param timeout per-request timeout
      */
-    HttpSyncTarget(HttpClient client, URI target, String token, Duration timeout, RetryPolicy retry) {
-        this.client = Objects.requireNonNull(client, "client is null");
+    HttpSyncTarget(URI target, String token, Duration timeout, RetryPolicy retry) {
         Objects.requireNonNull(target, "target is null");
         if (target.getHost() == null || target.getPath() == null || target.getPath().length() < 2) {
             throw new IllegalArgumentException("target URL needs a host and a file path, e.g. "
@@ -45,7 +43,7 @@ final class HttpSyncTarget implements SyncTarget {
         this.token = token;
         this.timeout = Objects.requireNonNull(timeout, "timeout is null");
         this.retry = Objects.requireNonNull(retry, "retry is null");
-        this.bulk = new BulkHttp(URI.create(target.getScheme() + "://" + target.getRawAuthority()), timeout);
+        this.http = new BulkHttp(URI.create(target.getScheme() + "://" + target.getRawAuthority()), timeout);
     }
 
     long bytesSent() {
@@ -61,23 +59,14 @@ final class HttpSyncTarget implements SyncTarget {
     }
 
     private String call(String operation, String method, String relative, byte[] body) throws IOException {
+        String pathAndQuery = base.getRawPath() + relative;
+        BulkHttp.Slice[] slices = body == null ? new BulkHttp.Slice[0]
+                : new BulkHttp.Slice[] {new BulkHttp.Slice(body, 0, body.length)};
         return retry.run(operation, () -> {
-            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(relative)).timeout(timeout);
-            if (token != null) {
-                b.header("Authorization", "Bearer " + token);
-            }
-            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofByteArray(body));
-            HttpResponse<String> r;
             requests.incrementAndGet();
-            try {
-                r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException(operation + " interrupted");
-            }
-            if (r.statusCode() != 200) {
-                throw new RemoteException(r.statusCode(), operation, r.body());
+            BulkHttp.Response r = http.send(method, pathAndQuery, token, slices);
+            if (r.status() != 200) {
+                throw new RemoteException(r.status(), operation, r.body());
             }
             return r.body().strip();
         });
@@ -111,12 +100,12 @@ final class HttpSyncTarget implements SyncTarget {
                 sessionPath("checksum") + "?offset=" + offset + "&length=" + length, null));
     }
 
-    /** Sends a body through the bulk connections (the data itself is never copied), with the retry policy. */
+    /** Sends a body from the caller's arrays (the data itself is never copied), with the retry policy. */
     private void bulkCall(String operation, String relative, BulkHttp.Slice... body) throws IOException {
         String pathAndQuery = base.getRawPath() + relative;
         retry.run(operation, () -> {
             requests.incrementAndGet();
-            BulkHttp.Response r = bulk.send("PUT", pathAndQuery, token, body);
+            BulkHttp.Response r = http.send("PUT", pathAndQuery, token, body);
             if (r.status() != 200) {
                 throw new RemoteException(r.status(), operation, r.body());
             }
@@ -166,7 +155,7 @@ final class HttpSyncTarget implements SyncTarget {
         try {
             call("commit", "POST", sessionPath("commit") + q, null);
             open = false;
-            bulk.close();
+            http.close();
         } catch (RemoteException e) {
             if (e.status() == 409) {
                 open = false;
@@ -184,7 +173,7 @@ final class HttpSyncTarget implements SyncTarget {
                 call("close", "POST", sessionPath("close"), null);
             }
         } finally {
-            bulk.close();
+            http.close();
         }
     }
 }

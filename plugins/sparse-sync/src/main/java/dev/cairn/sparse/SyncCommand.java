@@ -8,7 +8,6 @@ import dev.cairn.spi.io.FileIoProcessorFactory;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -40,12 +39,6 @@ public final class SyncCommand implements PluginCommand {
     @Override
     public String summary() {
         return "Sync a sparse file to a sync server or a local path, holes preserved";
-    }
-
-    private static javax.net.ssl.SSLContext plainHttpOnly() throws java.security.GeneralSecurityException {
-        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
-        ssl.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-        return ssl;
     }
 
     @Override
@@ -90,16 +83,8 @@ public final class SyncCommand implements PluginCommand {
         SyncTarget target;
         if (to.startsWith("http://") || to.startsWith("https://")) {
             String token = args.get("token", System.getenv("CAIRN_SYNC_TOKEN"));
-            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(timeout);
-            if (to.startsWith("http://")) {
-                // The default SSLContext parses the whole CA trust store (a third of a second of CPU) even for
-                // plain HTTP; an SSLContext without trust managers costs nothing and is never used.
-                builder.sslContext(plainHttpOnly());
-            }
-            HttpClient client = builder.build();
             try {
-                target = new HttpSyncTarget(client, URI.create(to), token, timeout, retry);
+                target = new HttpSyncTarget(URI.create(to), token, timeout, retry);
             } catch (IllegalArgumentException e) {
                 io.err().println("cairn sync: " + e.getMessage());
                 return 2;

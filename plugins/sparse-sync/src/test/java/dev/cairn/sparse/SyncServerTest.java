@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,7 +41,6 @@ class SyncServerTest {
     private SyncServer server;
     private final MutableClock clock = new MutableClock();
     private final List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -61,7 +59,11 @@ class SyncServerTest {
     }
 
     private SyncServer start(String token, Duration idle) throws Exception {
-        FakeHostContext ctx = new FakeHostContext(dir).withFileIo(SparseFiles.IO).withClock(clock);
+        return start(token, idle, SparseFiles.IO);
+    }
+
+    private SyncServer start(String token, Duration idle, dev.cairn.spi.io.FileIoProcessorFactory io) throws Exception {
+        FakeHostContext ctx = new FakeHostContext(dir).withFileIo(io).withClock(clock);
         Service s = new SyncServerFactory().create(new SyncServerConfig(null, 0, root.toString(), idle, token, 4), ctx);
         s.start();
         server = (SyncServer) s;
@@ -78,7 +80,7 @@ class SyncServerTest {
     }
 
     private HttpSyncTarget target(String path, String token, int attempts) {
-        return new HttpSyncTarget(client, URI.create(server.url() + "/" + path), token, Duration.ofSeconds(20),
+        return new HttpSyncTarget(URI.create(server.url() + "/" + path), token, Duration.ofSeconds(20),
                 retry(attempts));
     }
 
@@ -119,6 +121,106 @@ class SyncServerTest {
             assertEquals(3, s2.checksums());
             assertEquals(M1 + K4 + 700, server.bytesReceived(), "nothing but checksums crossed the wire");
             assertTrue(s.verified() && s2.verified());
+        }
+
+        @Test
+        void newTargetGetsOneRequestPerBatchAndIsVerifiedWithoutReadingItBack() throws Exception {
+            // Batches 0 (M1 data, M1 hole), 2 (K4 data) and 4 (700 bytes): the server reads back only the parts of
+            // each batch between the written ranges (holes here), never the data it wrote, to verify.
+            CountingIo io = new CountingIo(SparseFiles.IO);
+            start(null, null, io);
+            HttpSyncTarget t = target("new.img", null, 3);
+            SyncSummary s = sync(t);
+            assertTrue(s.verified());
+            assertEquals(sha256(src), sha256(root.resolve("new.img")));
+            assertEquals(layout(src), layout(root.resolve("new.img")));
+            assertEquals(3, s.batchesSent());
+            assertEquals(1 + 3 + 1, t.requests(), "open, one request per batch, commit");
+            assertEquals(M1 + (2 * M1 - K4), io.bytesRead.get(), "only the holes between written ranges are read");
+            assertTrue(SyncRecord.read(root.resolve("new.img")).isPresent());
+        }
+
+        @Test
+        void dataCorruptedOnTheWayFailsVerificationAndRecordsNothing() throws Exception {
+            start();
+            HttpSyncTarget http = target("bad.img", null, 3);
+            SyncTarget corrupting = new SyncTarget() {
+                @Override
+                public boolean open(long size) throws IOException {
+                    return http.open(size);
+                }
+
+                @Override
+                public List<dev.cairn.spi.io.Interval> layout() throws IOException {
+                    return http.layout();
+                }
+
+                @Override
+                public void punchHole(long offset, long length) throws IOException {
+                    http.punchHole(offset, length);
+                }
+
+                @Override
+                public byte[] checksum(long offset, int length) throws IOException {
+                    return http.checksum(offset, length);
+                }
+
+                @Override
+                public void write(long offset, byte[] bytes, int from, int length) throws IOException {
+                    throw new AssertionError("the engine sends whole batches");
+                }
+
+                @Override
+                public void writeBatch(long offset, int length, List<dev.cairn.spi.io.Interval> ranges, byte[] bytes)
+                        throws IOException {
+                    byte[] copy = bytes.clone();
+                    copy[(int) (ranges.get(0).offset() - offset)] ^= 1; // what the server receives is not the source
+                    http.writeBatch(offset, length, ranges, copy);
+                }
+
+                @Override
+                public java.util.Optional<String> recorded() throws IOException {
+                    return http.recorded();
+                }
+
+                @Override
+                public void commit(byte[] expected, int batchSize) throws IOException {
+                    http.commit(expected, batchSize);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    http.close();
+                }
+            };
+            assertThrows(VerificationException.class, () -> sync(corrupting));
+            assertTrue(SyncRecord.read(root.resolve("bad.img")).isEmpty(), "no record on the target");
+            assertTrue(SyncRecord.read(src).isEmpty(), "no record on the source");
+            assertEquals(0, server.openSessions());
+            SyncSummary repaired = sync(target("bad.img", null, 3));
+            assertEquals(3, repaired.batchesSent(), "every corrupted batch is found by its checksum and resent");
+            assertEquals(sha256(src), sha256(root.resolve("bad.img")));
+            assertTrue(SyncRecord.read(root.resolve("bad.img")).isPresent());
+        }
+
+        @Test
+        void badBatchRangesAreRefused() throws Exception {
+            start();
+            HttpSyncTarget t = target("r.img", null, 1);
+            t.open(8 * M1);
+            byte[] data = new byte[2 * M1];
+            List<dev.cairn.spi.io.Interval> overlapping = List.of(
+                    new dev.cairn.spi.io.Interval(0, M1, dev.cairn.spi.io.Interval.Kind.DATA),
+                    new dev.cairn.spi.io.Interval(M1 / 2, K4, dev.cairn.spi.io.Interval.Kind.DATA));
+            RemoteException e = assertThrows(RemoteException.class, () -> t.writeBatch(0, 2 * M1, overlapping, data));
+            assertEquals(400, e.status(), e.getMessage());
+            List<dev.cairn.spi.io.Interval> outside = List.of(
+                    new dev.cairn.spi.io.Interval(M1 / 2, M1, dev.cairn.spi.io.Interval.Kind.DATA));
+            e = assertThrows(RemoteException.class, () -> t.writeBatch(0, M1, outside, data));
+            assertEquals(400, e.status(), e.getMessage());
+            t.write(0, data, 0, K4); // the connection is still usable after the refusals
+            assertEquals(K4, server.bytesReceived(), "nothing of the refused batches was written");
+            t.close();
         }
 
         @Test
@@ -186,7 +288,7 @@ class SyncServerTest {
             start();
             AtomicInteger writes = new AtomicInteger();
             server.faults((method, op) -> op.equals("batch") && writes.incrementAndGet() > 1 ? 503 : 0);
-            HttpSyncTarget t = new HttpSyncTarget(client, URI.create(server.url() + "/d.img"), null,
+            HttpSyncTarget t = new HttpSyncTarget(URI.create(server.url() + "/d.img"), null,
                     Duration.ofSeconds(20), retry(3));
             try (FileIoProcessor io = SparseFiles.IO.open(src, Set.of(StandardOpenOption.READ))) {
                 Progress p = new Progress("sync", io.size(), Clock.systemUTC(),
@@ -208,7 +310,7 @@ class SyncServerTest {
             String url = server.url();
             server.stop();
             server = null;
-            HttpSyncTarget t = new HttpSyncTarget(client, URI.create(url + "/x.img"), null, Duration.ofSeconds(5),
+            HttpSyncTarget t = new HttpSyncTarget(URI.create(url + "/x.img"), null, Duration.ofSeconds(5),
                     retry(3));
             IOException e = assertThrows(IOException.class, () -> sync(t));
             assertFalse(e instanceof RemoteException);
