@@ -91,9 +91,19 @@ final class SyncEngine {
             }
             for (Batch b : batches) {
                 jobs.add(() -> {
-                    ByteBuffer content = RangeIo.read(source, b.offset(), b.length());
+                    // Only the data ranges are read: the holes between them read as zeros anyway. (A range the
+                    // file system reported unaligned for direct I/O makes the whole batch be read instead.)
                     byte[] bytes = batchBuffer(b.length());
-                    content.get(bytes, 0, b.length());
+                    long pos = b.offset();
+                    boolean aligned = b.data().stream().allMatch(d -> d.offset() % source.alignment() == 0);
+                    List<Interval> reads = aligned ? b.data()
+                            : List.of(new Interval(b.offset(), b.length(), Interval.Kind.DATA));
+                    for (Interval d : reads) {
+                        java.util.Arrays.fill(bytes, (int) (pos - b.offset()), (int) (d.offset() - b.offset()), (byte) 0);
+                        readInto(source, d, bytes, (int) (d.offset() - b.offset()));
+                        pos = d.end();
+                    }
+                    java.util.Arrays.fill(bytes, (int) (pos - b.offset()), b.length(), (byte) 0);
                     MessageDigest md = ContentDigest.sha256();
                     md.update(bytes, 0, b.length());
                     byte[] local = md.digest();
@@ -145,6 +155,16 @@ final class SyncEngine {
         }
         return new SyncSummary(size, dataBytes, sent.get(), sentBatches.get(), skipped.get(), checksums.get(),
                 holes.get(), existed, options.verify(), false, progress.elapsedMillis() - started);
+    }
+
+    /** Reads a data range into {@code bytes} at {@code at}, in chunks of at most 1 MiB. */
+    private static void readInto(FileIoProcessor io, Interval d, byte[] bytes, int at) throws IOException {
+        long done = 0;
+        while (done < d.length()) {
+            int n = (int) Math.min(1 << 20, d.length() - done);
+            RangeIo.read(io, d.offset() + done, n).get(bytes, at + (int) done, n);
+            done += n;
+        }
     }
 
     private static final ThreadLocal<byte[]> BATCH_BUFFERS = new ThreadLocal<>();

@@ -40,7 +40,8 @@ interface SyncTarget extends AutoCloseable {
      * @param offset start of the batch
      * @param length length of the batch
      * @param ranges the data ranges to write, in order, inside the batch and not overlapping
-     * @param bytes the batch's bytes: {@code bytes[i]} belongs at {@code offset + i} (only the ranges are read)
+     * @param bytes the batch's bytes: {@code bytes[i]} belongs at {@code offset + i} (only the ranges are read; the
+     *     target may overwrite the rest)
      */
     default void writeBatch(long offset, int length, java.util.List<dev.cairn.spi.io.Interval> ranges, byte[] bytes)
             throws IOException {

@@ -137,7 +137,8 @@ final class TargetFile implements SyncTarget {
 
     /**
      * Writes the ranges and remembers the batch's digest, computed from the bytes just written and, between the
-     * ranges, from the file's own content read back: the verification at commit then reads nothing of this batch
+     * ranges, from the file's own content read back into {@code bytes} (which is why the gaps of {@code bytes} are
+     * overwritten): the verification at commit then reads nothing of this batch
      * again, and still compares the client's digest of the source with one of what this target wrote.
      */
     @Override
@@ -156,23 +157,33 @@ final class TargetFile implements SyncTarget {
         try {
             modified(r);
             FileIoProcessor f = file();
-            java.security.MessageDigest md = ContentDigest.sha256();
             pos = offset;
             for (dev.cairn.spi.io.Interval d : ranges) {
-                int from = (int) (d.offset() - offset);
-                RangeIo.write(f, d.offset(), bytes, from, (int) d.length());
+                RangeIo.write(f, d.offset(), bytes, (int) (d.offset() - offset), (int) d.length());
                 if (d.offset() > pos) {
-                    ContentDigest.update(md, f, pos, (int) (d.offset() - pos));
+                    readInto(f, pos, bytes, (int) (pos - offset), (int) (d.offset() - pos));
                 }
-                md.update(bytes, from, (int) d.length());
                 pos = d.end();
             }
             if (pos < offset + length) {
-                ContentDigest.update(md, f, pos, (int) (offset + length - pos));
+                readInto(f, pos, bytes, (int) (pos - offset), (int) (offset + length - pos));
             }
+            // One pass over the whole batch: the written ranges as received, the rest as read back from the file.
+            java.security.MessageDigest md = ContentDigest.sha256();
+            md.update(bytes, 0, length);
             digests.put(key(offset, length), md.digest());
         } finally {
             unlock(r);
+        }
+    }
+
+    /** Reads the file's range into {@code bytes} at {@code at}. */
+    private static void readInto(FileIoProcessor f, long offset, byte[] bytes, int at, int length) throws IOException {
+        int done = 0;
+        while (done < length) {
+            int n = Math.min(1 << 20, length - done);
+            RangeIo.read(f, offset + done, n).get(bytes, at + done, n);
+            done += n;
         }
     }
 
