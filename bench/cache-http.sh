@@ -5,6 +5,8 @@
 #   bench/cache-http.sh                 # 10 s per run
 #   DURATION=30s bench/cache-http.sh
 #   CAIRN_FSYNC=false bench/cache-http.sh   # disk store without fsync, as nginx writes
+#   LOADS="get4k put" bench/cache-http.sh   # only some of get4k, get1m, put
+#   ROUNDS=3 bench/cache-http.sh            # repeat each load, alternating cairn and nginx (the box is shared)
 #
 # Needs: the assembled distribution (mvn install), wrk, nginx (Debian nginx-light), curl.
 set -euo pipefail
@@ -16,6 +18,8 @@ connections="${CONNECTIONS:-32}"
 threads="${THREADS:-2}"
 keys=100
 fsync="${CAIRN_FSYNC:-true}"
+loads="${LOADS:-get4k get1m put}"
+rounds="${ROUNDS:-1}"
 
 for tool in wrk nginx curl; do
   command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "missing $tool (apt-get install wrk nginx-light curl)" >&2; exit 2; }
@@ -119,15 +123,23 @@ rps() { # url prefix method [body bytes] -> requests/s
 echo "warming up the JVM..." >&2
 rps "$cairn_url" k4 GET 0 10s > /dev/null
 rps "$cairn_url" k1m GET 0 5s > /dev/null
+rps "$cairn_url" put PUT 1048576 3s > /dev/null
 
 printf '%-12s %14s %14s %8s\n' "load" "cairn req/s" "nginx req/s" "ratio"
 result() {
   local name="$1" c="$2" n="$3"
   awk -v name="$name" -v c="$c" -v n="$n" 'BEGIN { printf "%-12s %14.0f %14.0f %8.2f\n", name, c, n, c / n }'
 }
-c=$(rps "$cairn_url" k4 GET 0 "$duration"); n=$(rps "$nginx_url" k4 GET 0 "$duration"); result "GET 4KiB" "$c" "$n"
-c=$(rps "$cairn_url" k1m GET 0 "$duration"); n=$(rps "$nginx_url" k1m GET 0 "$duration"); result "GET 1MiB" "$c" "$n"
-rps "$cairn_url" put PUT 1048576 3s > /dev/null
-c=$(rps "$cairn_url" put PUT 1048576 "$duration"); n=$(rps "$nginx_url" put PUT 1048576 "$duration")
-result "PUT 1MiB" "$c" "$n"
+for load in $loads; do
+  case "$load" in
+    get4k) name="GET 4KiB"; args=(k4 GET 0) ;;
+    get1m) name="GET 1MiB"; args=(k1m GET 0) ;;
+    put) name="PUT 1MiB"; args=(put PUT 1048576) ;;
+    *) echo "unknown load $load (get4k, get1m, put)" >&2; exit 2 ;;
+  esac
+  for _ in $(seq 1 "$rounds"); do
+    c=$(rps "$cairn_url" "${args[@]}" "$duration"); n=$(rps "$nginx_url" "${args[@]}" "$duration")
+    result "$name" "$c" "$n"
+  done
+done
 echo "(wrk -t$threads -c$connections -d$duration, $keys keys each, loopback, $(nproc) cores, disk store fsync=$fsync; goal: GET 4KiB >= 1.0, GET 1MiB >= 0.9, PUT >= 1.0)"

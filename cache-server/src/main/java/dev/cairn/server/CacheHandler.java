@@ -46,6 +46,7 @@ import java.util.function.Supplier;
  */
 final class CacheHandler extends Handler.Abstract {
     private static final int SMALL_BLOB = 64 * 1024;
+    private static final int STREAM_CHUNK = 256 * 1024;
     /** Most namespaces the server opens: the fixed ones plus Bazel instance names. */
     static final int MAX_NAMESPACES = 256;
     private static final String ALLOW_ENTRY = "GET, HEAD, PUT, DELETE, OPTIONS";
@@ -259,7 +260,8 @@ final class CacheHandler extends Handler.Abstract {
     /** Streams a large blob through a blocking output stream; on the request thread pool. */
     private void stream(Blob blob, long size, Response response, Callback callback) {
         try (InputStream in = blob.stream(); OutputStream out = Content.Sink.asOutputStream(response)) {
-            byte[] buf = new byte[SMALL_BLOB];
+            // Large chunks: each blocking write is a round trip through Jetty and a wake-up of this thread.
+            byte[] buf = new byte[(int) Math.min(STREAM_CHUNK, size)];
             long left = size;
             int n;
             while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
