@@ -488,8 +488,8 @@ final class SyncServer implements Service {
         in.transferTo(OutputStream.nullOutputStream());
     }
 
-    /** Largest request body (and batch) accepted: 256 MiB. */
-    static final int MAX_BODY = 256 << 20;
+    /** Largest request body (and batch) accepted: 64 MiB (each request thread keeps a buffer of the largest it saw). */
+    static final int MAX_BODY = 64 << 20;
     private static final ThreadLocal<byte[]> BODIES = new ThreadLocal<>();
 
     /** @return this thread's body buffer, of at least {@code size} bytes (reused: every request is served whole) */
