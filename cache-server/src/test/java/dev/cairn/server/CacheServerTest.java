@@ -315,7 +315,7 @@ class CacheServerTest {
                 assertEquals(hash, ServerFixture.sha256(Files.readAllBytes(back)));
                 assertTrue(store.namespace("bazel-cas").has(hash));
                 long largest = store.namespace("bazel-cas").largestRead.get();
-                assertTrue(largest > 0 && largest <= 64 * 1024, "read in chunks of at most 64 KiB: " + largest);
+                assertTrue(largest > 0 && largest <= 256 * 1024, "read in chunks of at most 256 KiB: " + largest);
             }
         }
 
