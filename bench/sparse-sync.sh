@@ -44,7 +44,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 wait_port() { for _ in $(seq 1 200); do (exec 3<> /dev/tcp/127.0.0.1/$1) 2> /dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
 
 sport=$(free_port)
-cairn sync-server --root "$dir/srv" --port "$sport" --threads 8 2> "$dir/server.log" &
+# Started directly (not through the function): killing a backgrounded function kills its subshell, not the JVM.
+java -Xmx512m -XX:+UseSerialGC -jar "$jar" sync-server --root "$dir/srv" --port "$sport" --threads 8 2> "$dir/server.log" &
 pids+=($!)
 rport=$(free_port)
 cat > "$dir/rsyncd.conf" <<CONF

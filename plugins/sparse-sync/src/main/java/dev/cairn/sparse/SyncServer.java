@@ -94,6 +94,9 @@ final class SyncServer implements Service {
         InputStream body();
 
         void reply(int status, String body) throws IOException;
+
+        /** Ends the exchange with a failure when no answer could be sent (the server answers 500 or resets). */
+        void abort(Throwable cause);
     }
 
     /** Read buffer per connection: a 2 MiB batch arrives in a few reads instead of 8 KiB ones. */
@@ -226,6 +229,7 @@ final class SyncServer implements Service {
     private static Exchange jetty(Request request, Response response, Callback callback) {
         return new Exchange() {
             private InputStream body;
+            private boolean replied;
 
             @Override
             public String method() {
@@ -264,7 +268,16 @@ final class SyncServer implements Service {
                 if (status == 429) {
                     response.getHeaders().put(HttpHeader.RETRY_AFTER, "0");
                 }
+                replied = true;
                 response.write(true, ByteBuffer.wrap(bytes), callback);
+            }
+
+            @Override
+            public void abort(Throwable cause) {
+                if (!replied) {
+                    replied = true;
+                    callback.failed(cause);
+                }
             }
         };
     }
@@ -354,8 +367,12 @@ final class SyncServer implements Service {
             } catch (IOException | RuntimeException e) {
                 failed(ex, 500, e.getClass().getSimpleName() + ": " + e.getMessage());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             System.getLogger(SyncServer.class.getName()).log(System.Logger.Level.DEBUG, "answering failed", e);
+            ex.abort(e);
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 
