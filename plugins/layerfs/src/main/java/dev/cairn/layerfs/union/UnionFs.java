@@ -64,6 +64,9 @@ public final class UnionFs extends FuseStubFS {
     static final String FUSE_OPTIONS = "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,"
             + "attr_timeout=1,entry_timeout=1,negative_timeout=0"
             + (System.getProperty("layerfs.fuseOptions", "").isEmpty() ? "" : "," + System.getProperty("layerfs.fuseOptions"));
+    /** libfuse arguments; {@code -Dlayerfs.singleThreaded=true} adds {@code -s} (one request at a time). */
+    private static final String[] FUSE_ARGS = Boolean.getBoolean("layerfs.singleThreaded")
+            ? new String[] {"-s", "-o", FUSE_OPTIONS} : new String[] {"-o", FUSE_OPTIONS};
     static final String OPQ = ".wh..wh..opq";
     private static final int O_ACCMODE = 3;
     private static final int FUSE_BUF_IS_FD = 1 << 1;
@@ -83,6 +86,19 @@ public final class UnionFs extends FuseStubFS {
     private final AccessTracer tracer;
     private final Origins origins;
     private final ReentrantLock mutations = new ReentrantLock();
+    /**
+     * Shapes of resolved paths (which layers contribute, whether the upper layer has the entry; upper attributes
+     * are re-read on every use): lower layers are immutable once complete and the upper layer changes only through
+     * this file system, so an entry stays valid until a namespace change touches its path. Used only while no
+     * change is in progress ({@link #changeSeq} even) and once every lower layer is complete.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Resolved> shapes = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_SHAPES = 1 << 18;
+    /** Incremented when a namespace change starts and when it ends: odd while one is in progress. */
+    private final java.util.concurrent.atomic.AtomicLong changeSeq = new java.util.concurrent.atomic.AtomicLong();
+    private final Set<String> touched = new java.util.HashSet<>(); // guarded by mutations
+    private boolean touchedAll; // guarded by mutations
+    private volatile boolean lowersComplete;
     private final long mountedAt = System.nanoTime();
     private final java.util.concurrent.CompletableFuture<Void> initialized = new java.util.concurrent.CompletableFuture<>();
 
@@ -130,6 +146,16 @@ public final class UnionFs extends FuseStubFS {
             this.rel = rel;
         }
 
+        /** A copy with fresh upper attributes (the shape, lower contributions included, is shared). */
+        Resolved withUpper(UpperStat attrs) {
+            Resolved r = new Resolved(rel);
+            r.upperPath = upperPath;
+            r.upperAttrs = attrs;
+            r.upperOpaque = upperOpaque;
+            r.lowers.addAll(lowers);
+            return r;
+        }
+
         boolean exists() {
             return upperAttrs != null || !lowers.isEmpty();
         }
@@ -151,6 +177,97 @@ public final class UnionFs extends FuseStubFS {
     }
 
     Resolved resolve(String rel) throws IOException {
+        long seq = changeSeq.get();
+        if ((seq & 1) != 0 || !lowersComplete()) {
+            return resolveUncached(rel);
+        }
+        Resolved s = shape(rel, seq);
+        if (s.upperAttrs == null) {
+            return s;
+        }
+        UpperStat now = UpperStat.of(s.upperPath);
+        if (now == null || now.isDir() != s.upperAttrs.isDir()) {
+            return resolveUncached(rel); // changed behind our back (not through the mount)
+        }
+        return s.withUpper(now);
+    }
+
+    private boolean lowersComplete() {
+        if (lowersComplete) {
+            return true;
+        }
+        for (LayerIndex l : lowers) {
+            if (!l.isComplete()) {
+                return false;
+            }
+        }
+        lowersComplete = true;
+        return true;
+    }
+
+    /** The cached shape of a path, built from its parent's; stored only if no change started since {@code seq}. */
+    private Resolved shape(String rel, long seq) throws IOException {
+        Resolved s = shapes.get(rel);
+        if (s != null) {
+            return s;
+        }
+        Resolved r;
+        if (rel.isEmpty()) {
+            r = resolveUncached("");
+        } else {
+            int slash = rel.lastIndexOf('/');
+            Resolved parent = shape(slash < 0 ? "" : rel.substring(0, slash), seq);
+            r = parent.exists() && parent.isDir() ? child(parent, rel.substring(slash + 1), rel) : new Resolved(rel);
+        }
+        if (shapes.size() >= MAX_SHAPES) {
+            shapes.clear();
+        }
+        // atomic with the invalidation of this key: a shape computed before a change is never stored after it
+        shapes.compute(rel, (k, old) -> changeSeq.get() == seq ? r : old);
+        return r;
+    }
+
+    /** Starts a namespace change (reentrant); paths whose shape it changes are {@link #touch}ed. */
+    private void beginChange() {
+        mutations.lock();
+        if (mutations.getHoldCount() == 1) {
+            changeSeq.incrementAndGet();
+        }
+    }
+
+    private void touch(String rel) {
+        touched.add(rel);
+    }
+
+    private void touchAll() {
+        touchedAll = true;
+    }
+
+    private void endChange() {
+        try {
+            if (mutations.getHoldCount() == 1) {
+                if (touchedAll) {
+                    shapes.clear();
+                } else {
+                    for (String t : touched) {
+                        shapes.remove(t);
+                    }
+                }
+                touched.clear();
+                touchedAll = false;
+                changeSeq.incrementAndGet();
+            }
+        } finally {
+            mutations.unlock();
+        }
+    }
+
+    /** Number of cached path shapes (tests). */
+    int cachedShapes() {
+        return shapes.size();
+    }
+
+    private Resolved resolveUncached(String rel) throws IOException {
         Resolved cur = new Resolved("");
         cur.upperPath = upper;
         cur.upperAttrs = UpperStat.of(upper);
@@ -563,8 +680,9 @@ public final class UnionFs extends FuseStubFS {
             if (rel.substring(rel.lastIndexOf('/') + 1).startsWith(WH)) {
                 return -ErrorCodes.EINVAL();
             }
-            mutations.lock();
+            beginChange();
             try {
+                touch(rel);
                 Resolved r = resolve(rel);
                 int flags = fi.flags.get();
                 if (r.exists()) {
@@ -587,7 +705,7 @@ public final class UnionFs extends FuseStubFS {
                 fi.fh.set(fd);
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -765,8 +883,12 @@ public final class UnionFs extends FuseStubFS {
             if (rel.substring(rel.lastIndexOf('/') + 1).startsWith(WH)) {
                 return -ErrorCodes.EINVAL();
             }
-            mutations.lock();
+            beginChange();
             try {
+                touch(rel);
+                if (dir) {
+                    touchAll(); // an opaque marker or a new directory: shapes below it change
+                }
                 if (resolve(rel).exists()) {
                     return -ErrorCodes.EEXIST();
                 }
@@ -785,7 +907,7 @@ public final class UnionFs extends FuseStubFS {
                 }
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -795,8 +917,10 @@ public final class UnionFs extends FuseStubFS {
         return run(() -> {
             String from = rel(oldpath);
             String to = rel(newpath);
-            mutations.lock();
+            beginChange();
             try {
+                touch(from);
+                touch(to);
                 Resolved src = resolve(from);
                 if (!src.exists()) {
                     return -ErrorCodes.ENOENT();
@@ -812,7 +936,7 @@ public final class UnionFs extends FuseStubFS {
                 Files.createLink(upperOf(to), upperOf(from));
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -821,8 +945,9 @@ public final class UnionFs extends FuseStubFS {
     public int unlink(String path) {
         return run(() -> {
             String rel = rel(path);
-            mutations.lock();
+            beginChange();
             try {
+                touch(rel);
                 Resolved r = resolve(rel);
                 if (!r.exists()) {
                     return -ErrorCodes.ENOENT();
@@ -839,7 +964,7 @@ public final class UnionFs extends FuseStubFS {
                 whiteoutIfLowerShows(rel);
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -851,8 +976,9 @@ public final class UnionFs extends FuseStubFS {
             if (rel.isEmpty()) {
                 return -ErrorCodes.EBUSY();
             }
-            mutations.lock();
+            beginChange();
             try {
+                touchAll();
                 Resolved r = resolve(rel);
                 if (!r.exists()) {
                     return -ErrorCodes.ENOENT();
@@ -869,7 +995,7 @@ public final class UnionFs extends FuseStubFS {
                 whiteoutIfLowerShows(rel);
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -888,8 +1014,9 @@ public final class UnionFs extends FuseStubFS {
             if (to.startsWith(from + "/")) {
                 return -ErrorCodes.EINVAL();
             }
-            mutations.lock();
+            beginChange();
             try {
+                touchAll();
                 Resolved src = resolve(from);
                 if (!src.exists()) {
                     return -ErrorCodes.ENOENT();
@@ -924,7 +1051,7 @@ public final class UnionFs extends FuseStubFS {
                 whiteoutIfLowerShows(from);
                 return 0;
             } finally {
-                mutations.unlock();
+                endChange();
             }
         });
     }
@@ -993,8 +1120,9 @@ public final class UnionFs extends FuseStubFS {
             // wait for content still arriving before taking the lock, so other changes are not held up meanwhile
             pre.lowers.get(0).index().awaitContent(pre.lowers.get(0).node(), waitTimeout);
         }
-        mutations.lock();
+        beginChange();
         try {
+            touch(rel);
             Resolved r = resolve(rel);
             if (!r.exists()) {
                 throw new NoSuchFileException(rel);
@@ -1050,7 +1178,7 @@ public final class UnionFs extends FuseStubFS {
                 throw ex;
             }
         } finally {
-            mutations.unlock();
+            endChange();
         }
     }
 
@@ -1104,7 +1232,7 @@ public final class UnionFs extends FuseStubFS {
         java.util.concurrent.CompletableFuture<Void> loop = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                mount(mountPoint, true, false, new String[] {"-o", FUSE_OPTIONS});
+                mount(mountPoint, true, false, FUSE_ARGS);
                 loop.complete(null);
             } catch (RuntimeException | Error e) {
                 loop.completeExceptionally(e);

@@ -244,6 +244,47 @@ class UnionFsTest {
         }
     }
 
+    /** The file system's own cache of resolved paths, asked directly (the kernel's caches are not involved). */
+    @Nested
+    class ShapeCache {
+        @Test
+        void cachedPathsFollowEveryKindOfChangeMadeThroughTheMount() throws IOException {
+            try (FuseMount m = mount()) {
+                UnionFs fs = m.fs;
+                // fill the cache: lower-only files, a lower directory, names that do not exist
+                assertFalse(fs.resolve("data/a").upperAttrs != null);
+                assertTrue(fs.resolve("data/sub/c").exists());
+                assertTrue(fs.resolve("etc/passwd").exists());
+                assertFalse(fs.resolve("data/new").exists());
+                assertFalse(fs.resolve("made/inner").exists());
+                assertTrue(fs.resolve("gone/z").exists() == false);
+                assertTrue(fs.cachedShapes() >= 6, "resolved paths are cached");
+                assertTrue(fs.resolve("data/a") == fs.resolve("data/a"), "a lower-only path is answered from the cache");
+
+                Files.writeString(m.path("data/a"), "copied up and longer"); // copy-up
+                assertEquals(20, fs.resolve("data/a").upperAttrs.size());
+                Files.writeString(m.path("data/new"), "n"); // create
+                assertTrue(fs.resolve("data/new").exists());
+                Files.delete(m.path("data/sub/c")); // whiteout of a lower file
+                assertFalse(fs.resolve("data/sub/c").exists());
+                Files.delete(m.path("etc/passwd"));
+                Files.createDirectory(m.path("etc/passwd")); // a directory where a lower file was
+                assertTrue(fs.resolve("etc/passwd").isDir());
+                Files.createDirectories(m.path("made/inner")); // mkdir under a name cached as missing
+                assertTrue(fs.resolve("made/inner").isDir());
+                Files.move(m.path("data/sub"), m.path("moved")); // rename of a lower directory
+                assertFalse(fs.resolve("data/sub").exists());
+                assertTrue(fs.resolve("moved").isDir());
+                Files.delete(m.path("made/inner")); // rmdir
+                assertFalse(fs.resolve("made/inner").exists());
+                Files.createLink(m.path("data/a-link"), m.path("data/a")); // hard link: both names' nlink fresh
+                assertEquals(2, fs.resolve("data/a").upperAttrs.nlink());
+                assertEquals(2, fs.resolve("data/a-link").upperAttrs.nlink());
+                assertEquals("copied up and longer", Files.readString(m.path("data/a-link")));
+            }
+        }
+    }
+
     @Nested
     class Deletions {
         @Test
