@@ -5,6 +5,7 @@
 #   bench/cache-http.sh                 # 10 s per run
 #   DURATION=30s bench/cache-http.sh
 #   CAIRN_FSYNC=false bench/cache-http.sh   # disk store without fsync, as nginx writes
+#   CAIRN_MEMORY_CACHE=0 bench/cache-http.sh  # disk store without its heap cache of small entries (default 64MiB)
 #   LOADS="get4k put" bench/cache-http.sh   # only some of get4k, get1m, put
 #   ROUNDS=3 bench/cache-http.sh            # repeat each load, alternating cairn and nginx (the box is shared)
 #
@@ -18,6 +19,7 @@ connections="${CONNECTIONS:-32}"
 threads="${THREADS:-2}"
 keys=100
 fsync="${CAIRN_FSYNC:-true}"
+memory_cache="${CAIRN_MEMORY_CACHE:-64MiB}"
 loads="${LOADS:-get4k get1m put}"
 rounds="${ROUNDS:-1}"
 
@@ -45,7 +47,7 @@ free_port() {
 # --- Cairn ---------------------------------------------------------------------------------------------------
 cat > "$work/cairn.yaml" <<YAML
 server: {host: 127.0.0.1, port: 0}
-cache: {stores: [{type: disk, dir: $work/cairn-store, maxSize: 4GiB, fsync: $fsync}]}
+cache: {stores: [{type: disk, dir: $work/cairn-store, maxSize: 4GiB, fsync: $fsync, memoryCache: $memory_cache}]}
 YAML
 "$dist/bin/cairn" serve --config "$work/cairn.yaml" > "$work/cairn.log" 2>&1 &
 cairn_pid=$!
@@ -142,4 +144,4 @@ for load in $loads; do
     result "$name" "$c" "$n"
   done
 done
-echo "(wrk -t$threads -c$connections -d$duration, $keys keys each, loopback, $(nproc) cores, disk store fsync=$fsync; goal: GET 4KiB >= 1.0, GET 1MiB >= 0.9, PUT >= 1.0)"
+echo "(wrk -t$threads -c$connections -d$duration, $keys keys each, loopback, $(nproc) cores, disk store fsync=$fsync memoryCache=$memory_cache; goal: GET 4KiB >= 1.0, GET 1MiB >= 0.9, PUT >= 1.0)"
