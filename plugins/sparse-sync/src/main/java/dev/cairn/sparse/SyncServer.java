@@ -1,6 +1,7 @@
 package dev.cairn.sparse;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -169,7 +170,9 @@ final class SyncServer implements Service {
         QueuedThreadPool threads = new QueuedThreadPool(config.threads() + 4, Math.min(4, config.threads() + 2));
         threads.setName("cairn-sync-http");
         threads.setDaemon(true);
-        server = new Server(threads);
+        // Jetty's default pool keeps buffers up to 64 KiB only: a 1 MiB read buffer would be allocated (and zeroed)
+        // afresh for every fill. Pool them, in 64 KiB steps up to 2 MiB.
+        server = new Server(threads, null, new ArrayByteBufferPool(0, 64 << 10, 2 * INPUT_BUFFER));
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
