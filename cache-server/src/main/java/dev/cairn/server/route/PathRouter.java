@@ -70,7 +70,7 @@ public final class PathRouter {
         }
         if (!trailingSlash && n == 2 && segments.get(0).equals("cache")) {
             String key = segments.get(1);
-            if (!Store.KEY_PATTERN.matcher(key).matches()) {
+            if (!isStoreKey(key)) {
                 throw new MalformedPathException("Gradle cache key '" + key + "' must match "
                         + Store.KEY_PATTERN.pattern());
             }
@@ -80,6 +80,25 @@ public final class PathRouter {
             return new Route(Protocol.FILES, FILES, null, path, false);
         }
         return new Route(Protocol.FILES, FILES, fileKey(path), path, false);
+    }
+
+    /** {@link Store#KEY_PATTERN} without a regex on the hot path (the same rule; the tests check both agree). */
+    static boolean isStoreKey(String key) {
+        int n = key.length();
+        if (n < 2 || n > 128 || !isAlnum(key.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < n; i++) {
+            char c = key.charAt(i);
+            if (!isAlnum(c) && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAlnum(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private static boolean isBazelKind(String segment) {

@@ -72,4 +72,12 @@ class PathRouterTest {
         MalformedPathException e = assertThrows(MalformedPathException.class, () -> router.route("/ac/zz"));
         assertTrue(e.getMessage().contains("64 lower-case hex digits"), e.getMessage());
     }
+
+    @Test
+    void theKeyCheckAgreesWithTheStoreKeyPattern() {
+        for (String key : java.util.List.of("ab", "a", "0123456789abcdef", "A_b-c", "_ab", "-ab", "a.b", "a/b", "a b",
+                "ab\u00e9", "x".repeat(128), "x".repeat(129), "é1", "a\u0000")) {
+            assertEquals(dev.cairn.spi.store.Store.KEY_PATTERN.matcher(key).matches(), PathRouter.isStoreKey(key), key);
+        }
+    }
 }

@@ -49,7 +49,8 @@ final class EntryIndex {
     private final String label;
     private final Paths paths;
     private final SmallEntryCache memory;
-    private final LinkedHashMap<String, Info> entries = new LinkedHashMap<>();
+    /** In access order: {@link LinkedHashMap#get} moves an entry to the most recently used end. */
+    private final LinkedHashMap<String, Info> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long used;
     private long reserved;
     private long maxSize;
@@ -92,12 +93,11 @@ final class EntryIndex {
      * @return the entry, or null when absent
      */
     synchronized Info touch(String key, long nowMillis) {
-        Info info = entries.remove(key);
+        Info info = entries.get(key); // moves it to the most recently used end
         if (info == null) {
             return null;
         }
         info.lastAccessMillis = Math.max(info.lastAccessMillis, nowMillis);
-        entries.put(key, info);
         return info;
     }
 
