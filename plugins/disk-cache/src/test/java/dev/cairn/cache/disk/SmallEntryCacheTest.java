@@ -151,4 +151,48 @@ class SmallEntryCacheTest {
             assertEquals(0, store.memoryCacheBytes());
         }
     }
+
+    @Test
+    void readersRacingPutsSeeWholeVersionsAndTheLastPutWins() throws Exception {
+        try (DiskStore store = open(0, 1 << 20)) {
+            store.put("k1", "output", filled(3000, 0));
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                java.util.List<java.util.concurrent.Future<Integer>> reads = new java.util.ArrayList<>();
+                for (int r = 0; r < 2; r++) {
+                    boolean stream = r == 0;
+                    reads.add(readers.submit(() -> {
+                        int n = 0;
+                        while (!stop.get()) {
+                            byte[] got = stream ? streamed(store, "k1")
+                                    : store.getBytes("k1", "output").orElseThrow();
+                            assertEquals(3000, got.length);
+                            for (byte b : got) {
+                                if (b != got[0]) {
+                                    throw new AssertionError("a mixed version was read");
+                                }
+                            }
+                            n++;
+                        }
+                        return n;
+                    }));
+                }
+                for (int v = 1; v <= 200; v++) {
+                    store.put("k1", "output", filled(3000, v));
+                }
+                stop.set(true);
+                for (java.util.concurrent.Future<Integer> f : reads) {
+                    assertTrue(f.get(30, TimeUnit.SECONDS) > 0);
+                }
+            } finally {
+                stop.set(true);
+                readers.shutdownNow();
+            }
+            assertArrayEquals(filled(3000, 200), streamed(store, "k1"));
+            assertArrayEquals(filled(3000, 200), store.getBytes("k1", "output").orElseThrow());
+            assertTrue(store.memoryCacheBytes() <= 3000 + 64, "only the current version is held: "
+                    + store.memoryCacheBytes());
+        }
+    }
 }
