@@ -28,9 +28,9 @@ final class EntryIndex {
         final Path path;
         long lastAccessMillis;
         volatile long persistedAccessMillis;
-        /** The entry's bytes when {@link SmallEntryCache} holds them; guarded by this object's lock for writes. */
+        /** The entry's bytes when {@link SmallEntryCache} holds them; written under the cache's lock. */
         volatile SmallEntryCache.Cached cached;
-        /** Set once this version left the index; guarded by this object's lock. */
+        /** Set once this version left the index; guarded by the {@link SmallEntryCache}'s lock. */
         boolean removed;
 
         Info(long size, Path path, long lastAccessMillis) {

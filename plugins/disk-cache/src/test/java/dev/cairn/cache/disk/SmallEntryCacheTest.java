@@ -130,8 +130,10 @@ class SmallEntryCacheTest {
             streamed(store, "k1");
             streamed(store, "k2");
             assertTrue(store.memoryCacheBytes() <= 6000, "within the budget: " + store.memoryCacheBytes());
+            Files.delete(store.entryPath("k1"));
+            assertFalse(store.get("k1", "output").isPresent(), "k1, admitted first, made room for k2");
             Files.delete(store.entryPath("k2"));
-            assertFalse(store.get("k2", "output").isPresent(), "k2 did not fit, so it was read from its file");
+            assertArrayEquals(filled(4096, 2), streamed(store, "k2"), "k2 is held");
         }
         try (DiskStore store = open(0, 0)) {
             store.put("k3", "output", filled(100, 1));
