@@ -26,8 +26,11 @@ if [ "$what" = io ] || [ "$what" = all ]; then
     for direct in 0 1; do
       for rw in write read; do
         for i in 1 2 3; do
+          # --invalidate=0: fio drops the file's page cache before each job by default, so its buffered read would
+          # come from the disk while the JMH read (right after its write) comes from the page cache.
           fio --name=cairn --filename="$dir/fio-$direct.bin" --rw=$rw --bs=1M --size=${size_mib}M \
-            --ioengine=psync --direct=$direct --end_fsync=1 --output-format=json > "$out/fio-$direct-$rw-$i.json"
+            --ioengine=psync --direct=$direct --end_fsync=1 --invalidate=0 --output-format=json \
+            > "$out/fio-$direct-$rw-$i.json"
         done
       done
     done
