@@ -47,13 +47,18 @@ final class ContentDigest {
 
     /** Feeds the range's content (read from the file) to the digest. */
     static void update(MessageDigest md, FileIoProcessor io, long offset, int length) throws IOException {
+        // Through a heap array: MessageDigest digests a direct buffer by copying it 4 KiB at a time.
+        byte[] chunk = CHUNKS.get();
         int done = 0;
         while (done < length) {
             int n = Math.min(CHUNK, length - done);
-            md.update(RangeIo.read(io, offset + done, n));
+            RangeIo.read(io, offset + done, n).get(chunk, 0, n);
+            md.update(chunk, 0, n);
             done += n;
         }
     }
+
+    private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
     /**
      * @param length a number of zero bytes
@@ -62,11 +67,11 @@ final class ContentDigest {
     static byte[] zeros(int length) {
         return ZERO_DIGESTS.computeIfAbsent(length, l -> {
             MessageDigest md = sha256();
-            ByteBuffer zero = ByteBuffer.allocate(Math.min(CHUNK, l));
+            byte[] zero = new byte[Math.min(CHUNK, l)];
             int done = 0;
             while (done < l) {
-                int n = Math.min(zero.capacity(), l - done);
-                md.update(zero.clear().limit(n));
+                int n = Math.min(zero.length, l - done);
+                md.update(zero, 0, n);
                 done += n;
             }
             return md.digest();
