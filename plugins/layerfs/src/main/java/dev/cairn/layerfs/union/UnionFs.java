@@ -64,9 +64,14 @@ public final class UnionFs extends FuseStubFS {
     static final String FUSE_OPTIONS = "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,"
             + "attr_timeout=1,entry_timeout=1,negative_timeout=0"
             + (System.getProperty("layerfs.fuseOptions", "").isEmpty() ? "" : "," + System.getProperty("layerfs.fuseOptions"));
-    /** libfuse arguments; {@code -Dlayerfs.singleThreaded=true} adds {@code -s} (one request at a time). */
-    private static final String[] FUSE_ARGS = Boolean.getBoolean("layerfs.singleThreaded")
-            ? new String[] {"-s", "-o", FUSE_OPTIONS} : new String[] {"-o", FUSE_OPTIONS};
+    /**
+     * {@code -Dlayerfs.threads=auto|single|multi}: libfuse2's multi-threaded loop starts and ends worker threads in
+     * bursts, and each new thread is attached to the JVM on its first callback (measured: thousands of attaches
+     * during one cold {@code find}, about a third more CPU than one thread). A request can only block for long
+     * while a layer is still arriving, so {@code auto} serves one request at a time when every layer is complete
+     * at mount time and uses the multi-threaded loop otherwise.
+     */
+    private static final String THREADS = System.getProperty("layerfs.threads", "auto");
     static final String OPQ = ".wh..wh..opq";
     private static final int O_ACCMODE = 3;
     private static final int FUSE_BUF_IS_FD = 1 << 1;
@@ -1232,7 +1237,8 @@ public final class UnionFs extends FuseStubFS {
         java.util.concurrent.CompletableFuture<Void> loop = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                mount(mountPoint, true, false, FUSE_ARGS);
+                mount(mountPoint, true, false, singleThreaded()
+                        ? new String[] {"-s", "-o", FUSE_OPTIONS} : new String[] {"-o", FUSE_OPTIONS});
                 loop.complete(null);
             } catch (RuntimeException | Error e) {
                 loop.completeExceptionally(e);
@@ -1253,6 +1259,15 @@ public final class UnionFs extends FuseStubFS {
         if (!initialized.isDone()) {
             throw new IOException("FUSE mount at " + mountPoint + " failed (is it already mounted, or not an empty directory?)");
         }
+    }
+
+    /** @return whether the FUSE loop serves one request at a time (see {@link #THREADS}) */
+    boolean singleThreaded() {
+        return switch (THREADS) {
+            case "single" -> true;
+            case "multi" -> false;
+            default -> lowersComplete();
+        };
     }
 
     @Override
