@@ -118,12 +118,9 @@ public final class InMemoryStore implements Store {
             if (maxSize > 0 && b.getValue().size() > maxSize) {
                 throw new BlobTooLargeException("blob of " + b.getValue().size() + " bytes exceeds " + maxSize);
             }
-            try (InputStream in = b.getValue().open()) {
+            try (InputStream in = dev.cairn.spi.store.ExactLengthInputStream.open(b.getValue(),
+                    "blob '" + b.getKey() + "'")) {
                 byte[] bytes = in.readAllBytes();
-                if (bytes.length != b.getValue().size()) {
-                    throw new IOException("blob '" + b.getKey() + "' declared " + b.getValue().size()
-                            + " bytes but its source gave " + bytes.length);
-                }
                 copy.put(b.getKey(), bytes);
                 size += bytes.length;
             }

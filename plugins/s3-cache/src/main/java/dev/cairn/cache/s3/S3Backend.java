@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 
 import java.io.ByteArrayInputStream;
+import dev.cairn.spi.store.ExactLengthInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -352,7 +353,8 @@ final class S3Backend implements AutoCloseable {
                                 .overrideConfiguration(timeout(size)),
                         RequestBody.fromContentProvider(() -> {
                             try {
-                                return new SizedInputStream(source.open(), size, what.get(), sourceFailure);
+                                return new ExactLengthInputStream(source.open(), size, what.get(),
+                                        e -> sourceFailure.compareAndSet(null, e));
                             } catch (IOException e) {
                                 sourceFailure.compareAndSet(null, e);
                                 throw new UncheckedIOException(e);
@@ -379,7 +381,8 @@ final class S3Backend implements AutoCloseable {
                 .key(objectKey).overrideConfiguration(timeout(0)));
         String uploadId = created.uploadId();
         boolean done = false;
-        try (InputStream in = new SizedInputStream(source.open(), size, what.get(), sourceFailure)) {
+        try (InputStream in = new ExactLengthInputStream(source.open(), size, what.get(),
+                e -> sourceFailure.compareAndSet(null, e))) {
             byte[] buf = new byte[(int) Math.min(partSize, size)];
             List<CompletedPart> parts = new ArrayList<>();
             long sent = 0;

@@ -183,8 +183,8 @@ final class S3Store implements Store {
                 // Small entry: its blobs ride in the marker, one PUT (and one GET to read it).
                 Map<String, byte[]> inline = new TreeMap<>();
                 for (Map.Entry<String, Long> b : sizes.entrySet()) {
-                    try (InputStream in = new SizedInputStream(blobs.get(b.getKey()).open(), b.getValue(),
-                            what(key, b.getKey()), new java.util.concurrent.atomic.AtomicReference<>())) {
+                    try (InputStream in = new dev.cairn.spi.store.ExactLengthInputStream(blobs.get(b.getKey()).open(),
+                            b.getValue(), what(key, b.getKey()), e -> { })) {
                         inline.put(b.getKey(), in.readAllBytes());
                     }
                 }
