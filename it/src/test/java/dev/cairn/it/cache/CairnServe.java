@@ -1,47 +1,31 @@
 package dev.cairn.it.cache;
 
-import java.io.BufferedReader;
+import dev.cairn.it.ServeProcess;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@code bin/cairn serve} of the assembled distribution, with a disk store in a temp directory, started on a free
  * port; stopped (SIGTERM, then SIGKILL) on close.
  */
 final class CairnServe implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on (https?://127\\.0\\.0\\.1:[0-9]+)");
-
+    private final ServeProcess serve;
     final Process process;
     final URI base;
-    final List<String> output = new CopyOnWriteArrayList<>();
+    final List<String> output;
 
-    private CairnServe(Process process, URI base) {
-        this.process = process;
-        this.base = base;
-    }
-
-    static Path cairn() {
-        String dist = System.getProperty("cairn.dist");
-        if (dist == null) {
-            throw new AssertionError("system property cairn.dist is not set (run through Maven)");
-        }
-        Path bin = Path.of(dist, "bin", "cairn");
-        if (!Files.isExecutable(bin)) {
-            throw new AssertionError(bin + " is missing: build the distribution first (mvn install)");
-        }
-        return bin;
+    private CairnServe(ServeProcess serve) {
+        this.serve = serve;
+        this.process = serve.process();
+        this.base = serve.base();
+        this.output = serve.output();
     }
 
     /**
@@ -53,45 +37,7 @@ final class CairnServe implements AutoCloseable {
         Path config = dir.resolve("cairn.yaml");
         Files.writeString(config, "server: {host: 127.0.0.1, port: 0" + serverExtra + "}\n"
                 + "cache: {stores: [{type: disk, dir: " + store + ", maxSize: 1GiB}]}\n");
-        List<String> cmd = new ArrayList<>(List.of(cairn().toString(), "serve", "--config", config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        CompletableFuture<String> url = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        url.complete(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                url.completeExceptionally(e);
-            }
-            url.completeExceptionally(new IOException("cairn serve exited before listening: " + lines));
-        }, "cairn-serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        try {
-            CairnServe serve = new CairnServe(p, URI.create(url.get(60, TimeUnit.SECONDS)));
-            serve.output.addAll(lines);
-            return serve;
-        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-            stop(p);
-            throw new AssertionError("cairn serve did not start: " + e.getMessage() + "\n" + String.join("\n", lines),
-                    e);
-        }
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(30, TimeUnit.SECONDS);
-        }
+        return new CairnServe(ServeProcess.start(config, java.util.Map.of()));
     }
 
     String url(String path) {
@@ -100,7 +46,7 @@ final class CairnServe implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop(process);
+        serve.close();
     }
 
     /** Runs a command, failing on a timeout; returns exit code and combined output. */

@@ -1,37 +1,30 @@
 package dev.cairn.it.host;
 
+import dev.cairn.it.ServeProcess;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The assembled distribution, run through bin/cairn as an operator would. */
 class DistributionTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
     private static Path dist;
 
     @TempDir
@@ -137,41 +130,21 @@ class DistributionTest {
                 server: {host: 127.0.0.1, port: 0}
                 cache: {stores: [{type: disk, dir: %s, maxSize: 64MiB}]}
                 """.formatted(tmp.resolve("cache")));
-        Process p = new ProcessBuilder(dist.resolve("bin/cairn").toString(), "serve", "--config", config.toString())
-                .redirectErrorStream(true).start();
-        List<String> lines = new CopyOnWriteArrayList<>();
-        BlockingQueue<String> urls = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(line);
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        urls.add(m.group(1));
-                    }
-                }
-            } catch (IOException e) {
-                lines.add("reader: " + e);
-            }
-        });
-        reader.start();
+        ServeProcess serve = ServeProcess.start(config, java.util.Map.of());
         try {
-            String url = urls.poll(60, TimeUnit.SECONDS);
-            assertNotNull(url, "no 'listening on' line: " + lines);
             HttpClient client = HttpClient.newHttpClient();
-            HttpResponse<String> status = client.send(HttpRequest.newBuilder(URI.create(url + "/status")).build(),
+            HttpResponse<String> status = client.send(HttpRequest.newBuilder(serve.base().resolve("/status")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode());
             assertTrue(status.body().contains("disk-cache"), status.body());
-            HttpResponse<String> put = client.send(HttpRequest.newBuilder(URI.create(url + "/cache/0123abcd"))
+            HttpResponse<String> put = client.send(HttpRequest.newBuilder(serve.base().resolve("/cache/0123abcd"))
                     .PUT(HttpRequest.BodyPublishers.ofString("kept")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(2, put.statusCode() / 100, put.body());
         } finally {
-            // SIGTERM through kill(1): Process.destroy() would also close our end of its output.
-            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor();
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "serve did not stop on SIGTERM: " + lines);
-            reader.join(10_000);
+            serve.close(); // SIGTERM
         }
+        Process p = serve.process();
+        List<String> lines = serve.output();
         assertEquals(143, p.exitValue(), "exit status of a JVM stopped by SIGTERM");
         assertTrue(lines.stream().anyMatch(l -> l.contains("cairn stopped")), "no clean stop logged: " + lines);
     }

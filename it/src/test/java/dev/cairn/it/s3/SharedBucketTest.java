@@ -1,5 +1,7 @@
 package dev.cairn.it.s3;
 
+import dev.cairn.it.ServeProcess;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -8,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,13 +23,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SharedBucketTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on (http://127\\.0\\.0\\.1:[0-9]+)");
     private static final String ACCESS = S3ProxyProcess.ACCESS;
     private static final String SECRET = S3ProxyProcess.SECRET;
 
@@ -77,30 +70,30 @@ class SharedBucketTest {
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-        try (Serve first = Serve.start(a); Serve second = Serve.start(b)) {
-            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(first.base + "/cas/" + sha))
+        try (ServeProcess first = serve(a); ServeProcess second = serve(b)) {
+            HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(first.base() + "/cas/" + sha))
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)).timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(put.statusCode() / 100 == 2, "PUT answered " + put.statusCode() + ": " + put.body());
 
             byte[] small = "a small action result".getBytes(StandardCharsets.UTF_8); // inline in its S3 marker
             String smallSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(small));
-            HttpResponse<String> putSmall = http.send(HttpRequest.newBuilder(URI.create(first.base + "/cas/"
+            HttpResponse<String> putSmall = http.send(HttpRequest.newBuilder(URI.create(first.base() + "/cas/"
                     + smallSha)).PUT(HttpRequest.BodyPublishers.ofByteArray(small)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(putSmall.statusCode() / 100 == 2, "PUT answered " + putSmall.statusCode());
-            HttpResponse<byte[]> getSmall = http.send(HttpRequest.newBuilder(URI.create(second.base + "/cas/"
+            HttpResponse<byte[]> getSmall = http.send(HttpRequest.newBuilder(URI.create(second.base() + "/cas/"
                     + smallSha)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, getSmall.statusCode());
             assertArrayEquals(small, getSmall.body());
 
             for (int round = 0; round < 2; round++) { // from S3 (filling the disk tier), then from disk
-                HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(second.base + "/cas/" + sha))
+                HttpResponse<byte[]> get = http.send(HttpRequest.newBuilder(URI.create(second.base() + "/cas/" + sha))
                         .GET().timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, get.statusCode(), "GET from the other server, round " + round);
                 assertArrayEquals(blob, get.body());
             }
-            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(second.base + "/status"))
+            HttpResponse<String> status = http.send(HttpRequest.newBuilder(URI.create(second.base() + "/status"))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, status.statusCode());
             JsonNode tiers = new ObjectMapper().readTree(status.body()).path("cache");
@@ -117,68 +110,8 @@ class SharedBucketTest {
     }
 
     /** {@code bin/cairn serve} on a free port; SIGTERM (then SIGKILL) on close. */
-    private static final class Serve implements AutoCloseable {
-        final Process process;
-        final String base;
 
-        private Serve(Process process, String base) {
-            this.process = process;
-            this.base = base;
-        }
-
-        static Serve start(Path config) throws IOException, InterruptedException {
-            String dist = System.getProperty("cairn.dist");
-            if (dist == null) {
-                throw new AssertionError("system property cairn.dist is not set (run through Maven)");
-            }
-            Path bin = Path.of(dist, "bin", "cairn");
-            if (!Files.isExecutable(bin)) {
-                throw new AssertionError(bin + " is missing: build the distribution first");
-            }
-            ProcessBuilder pb = new ProcessBuilder(bin.toString(), "serve", "--config", config.toString())
-                    .redirectErrorStream(true);
-            pb.environment().put("IT_S3_ACCESS", ACCESS);
-            pb.environment().put("IT_S3_SECRET", SECRET);
-            Process p = pb.start();
-            List<String> lines = new CopyOnWriteArrayList<>();
-            CompletableFuture<String> url = new CompletableFuture<>();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        lines.add(line);
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            url.complete(m.group(1));
-                        }
-                    }
-                } catch (IOException e) {
-                    url.completeExceptionally(e);
-                }
-                url.completeExceptionally(new IOException("cairn serve exited before listening"));
-            }, "cairn-serve-output");
-            reader.setDaemon(true);
-            reader.start();
-            try {
-                return new Serve(p, url.get(90, TimeUnit.SECONDS));
-            } catch (ExecutionException | TimeoutException e) {
-                stop(p);
-                throw new AssertionError("cairn serve did not start: " + e + "\n" + String.join("\n", lines), e);
-            }
-        }
-
-        private static void stop(Process p) throws InterruptedException {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            stop(process);
-        }
+    private static ServeProcess serve(Path config) throws IOException, InterruptedException {
+        return ServeProcess.start(config, java.util.Map.of("IT_S3_ACCESS", ACCESS, "IT_S3_SECRET", SECRET));
     }
 }
