@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,16 @@ import java.util.Objects;
  */
 public final class ContextClassLoaderProxy implements InvocationHandler {
     private static final String SPI_PACKAGE = "dev.cairn.spi.";
+    /** The SPI interfaces (but Named) of each class, found once: {@link #invoke} runs on every call into a plugin. */
+    private static final ClassValue<List<Class<?>>> SPI_INTERFACES = new ClassValue<>() {
+        @Override
+        protected List<Class<?>> computeValue(Class<?> c) {
+            java.util.LinkedHashSet<Class<?>> found = new java.util.LinkedHashSet<>();
+            collectSpiInterfaces(c, found);
+            found.remove(dev.cairn.spi.Named.class);
+            return List.copyOf(found);
+        }
+    };
     private final Object target;
     private final ClassLoader loader;
 
@@ -37,7 +48,7 @@ public final class ContextClassLoaderProxy implements InvocationHandler {
         }
         java.util.LinkedHashSet<Class<?>> interfaces = new java.util.LinkedHashSet<>();
         interfaces.add(type);
-        collectSpiInterfaces(target.getClass(), interfaces);
+        interfaces.addAll(SPI_INTERFACES.get(target.getClass()));
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), interfaces.toArray(Class<?>[]::new),
                 new ContextClassLoaderProxy(target, loader)));
     }
@@ -83,15 +94,13 @@ public final class ContextClassLoaderProxy implements InvocationHandler {
                 return result;
             }
             // Generic factories erase their return type to Object: decide by what the result implements.
-            java.util.LinkedHashSet<Class<?>> spi = new java.util.LinkedHashSet<>();
             Class<?> returned = method.getReturnType();
-            if (returned.isInterface() && returned.getName().startsWith(SPI_PACKAGE)) {
-                spi.add(returned);
-            }
-            collectSpiInterfaces(result.getClass(), spi);
-            spi.removeIf(i -> i == dev.cairn.spi.Named.class);
-            if (!spi.isEmpty() && returned.isAssignableFrom(spi.iterator().next())) {
-                return wrapAs(spi.iterator().next(), result);
+            List<Class<?>> implemented = SPI_INTERFACES.get(result.getClass());
+            Class<?> primary = returned.isInterface() && returned != dev.cairn.spi.Named.class
+                    && returned.getName().startsWith(SPI_PACKAGE) ? returned
+                    : implemented.isEmpty() ? null : implemented.get(0);
+            if (primary != null && returned.isAssignableFrom(primary)) {
+                return wrapAs(primary, result);
             }
             return result;
         } catch (InvocationTargetException e) {

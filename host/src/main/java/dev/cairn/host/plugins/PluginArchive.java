@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.jar.Attributes;
 import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
@@ -82,11 +81,6 @@ record PluginArchive(Path path, String id, String version, String requires, Stri
         }
     }
 
-    /** @return the SPI major versions this plugin was built for, as written in {@code Plugin-Requires} */
-    Optional<String> requiresText() {
-        return requires.equals("*") ? Optional.empty() : Optional.of(requires);
-    }
-
     private static Manifest readZip(Path path) {
         try (ZipFile zip = new ZipFile(path.toFile())) {
             ZipEntry entry = zip.getEntry("META-INF/MANIFEST.MF");
@@ -99,10 +93,7 @@ record PluginArchive(Path path, String id, String version, String requires, Stri
                 return null;
             }
             try (InputStream in = zip.getInputStream(entry)) {
-                Manifest m = new Manifest(in);
-                // Reading every entry's header finds truncation that the central directory alone hides.
-                zip.stream().forEach(e -> { });
-                return m;
+                return new Manifest(in);
             }
         } catch (ZipException e) {
             throw new PluginLoadException("plugin file " + path + " is corrupt (not a valid jar/zip: "
