@@ -344,20 +344,12 @@ public final class TieredStore implements Store, StatusSource {
         List<Exception> errors = new ArrayList<>();
         boolean answered = false;
         for (int i = 0; i < tiers.size(); i++) {
-            TierHealth h = health.get(i);
-            if (!h.tryUse()) {
-                continue;
-            }
-            try {
-                boolean has = tiers.get(i).has(key);
-                h.succeeded();
+            Optional<Boolean> has = attempt(i, Store::has, key, errors);
+            if (has.isPresent()) {
                 answered = true;
-                if (has) {
+                if (has.get()) {
                     return true;
                 }
-            } catch (IOException | RuntimeException e) {
-                h.failed(e);
-                errors.add(e);
             }
         }
         if (!answered) {
@@ -373,17 +365,10 @@ public final class TieredStore implements Store, StatusSource {
         boolean answered = false;
         boolean deleted = false;
         for (int i = 0; i < tiers.size(); i++) {
-            TierHealth h = health.get(i);
-            if (!h.tryUse()) {
-                continue;
-            }
-            try {
-                deleted |= tiers.get(i).delete(key);
-                h.succeeded();
+            Optional<Boolean> d = attempt(i, Store::delete, key, errors);
+            if (d.isPresent()) {
                 answered = true;
-            } catch (IOException | RuntimeException e) {
-                h.failed(e);
-                errors.add(e);
+                deleted |= d.get();
             }
         }
         if (!answered) {
@@ -397,20 +382,38 @@ public final class TieredStore implements Store, StatusSource {
     public StoreStats stats() throws IOException {
         List<Exception> errors = new ArrayList<>();
         for (int i = tiers.size() - 1; i >= 0; i--) {
-            TierHealth h = health.get(i);
-            if (!h.tryUse()) {
-                continue;
-            }
-            try {
-                StoreStats s = tiers.get(i).stats();
-                h.succeeded();
-                return s;
-            } catch (IOException | RuntimeException e) {
-                h.failed(e);
-                errors.add(e);
+            Optional<StoreStats> s = attempt(i, (store, unused) -> store.stats(), null, errors);
+            if (s.isPresent()) {
+                return s.get();
             }
         }
         throw allFailed("reading statistics", errors);
+    }
+
+    /** One call on a tier. */
+    private interface TierCall<A, T> {
+        T call(Store tier, A argument) throws IOException;
+    }
+
+    /**
+     * Calls tier {@code i} when its health allows, recording the outcome in its health.
+     *
+     * @return the answer, or empty when the tier is skipped or failed (the failure added to {@code errors})
+     */
+    private <A, T> Optional<T> attempt(int i, TierCall<A, T> call, A argument, List<Exception> errors) {
+        TierHealth h = health.get(i);
+        if (!h.tryUse()) {
+            return Optional.empty();
+        }
+        try {
+            T answer = call.call(tiers.get(i), argument);
+            h.succeeded();
+            return Optional.of(answer);
+        } catch (IOException | RuntimeException e) {
+            h.failed(e);
+            errors.add(e);
+            return Optional.empty();
+        }
     }
 
     /**
