@@ -6,7 +6,7 @@ mvn -q -B -f "$here/layerfs/pom.xml" package dependency:build-classpath -Dmdep.o
 CP="$here/layerfs/target/classes:$(cat "$here/layerfs/target/classpath.txt")"
 
 # cairn layerfs <args...> (store in $work/store)
-layerfs() { java -Xmx1g -Dlayerfs.store="$work/store" -cp "$CP" dev.cairn.bench.layerfs.BenchCli "$@"; }
+layerfs() { java -Xmx1g ${LAYERFS_JAVA_OPTS:-} -Dlayerfs.store="$work/store" -cp "$CP" dev.cairn.bench.layerfs.BenchCli "$@"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 

@@ -59,10 +59,12 @@ public final class UnionFs extends FuseStubFS {
     /**
      * use_ino: our stable inode numbers; default_permissions: the kernel checks modes; negative_timeout=0: a name
      * of a layer still arriving may appear any moment. Lower layers never change under a name, so entries and
-     * attributes may be cached briefly. {@code -Dlayerfs.fuseOptions} adds options (benchmarks, experiments).
+     * attributes may be cached briefly. splice_write: {@link #read_buf} replies are spliced from the layer file
+     * to the kernel (libfuse2 copies them through a buffer otherwise; measured about 15% less CPU per GiB read).
+     * {@code -Dlayerfs.fuseOptions} adds options (benchmarks, experiments).
      */
     static final String FUSE_OPTIONS = "use_ino,default_permissions,fsname=cairn-layerfs,subtype=layerfs,big_writes,"
-            + "attr_timeout=1,entry_timeout=1,negative_timeout=0"
+            + "splice_write,splice_move,attr_timeout=1,entry_timeout=1,negative_timeout=0"
             + (System.getProperty("layerfs.fuseOptions", "").isEmpty() ? "" : "," + System.getProperty("layerfs.fuseOptions"));
     /**
      * {@code -Dlayerfs.threads=auto|single|multi}: libfuse2's multi-threaded loop starts and ends worker threads in
@@ -124,6 +126,7 @@ public final class UnionFs extends FuseStubFS {
         Files.createDirectories(upper);
         Files.createDirectories(work);
         this.origins = new Origins(work.resolveSibling(work.getFileName() + ".origins"));
+        HotPathCallbacks.install(fuseOperations, this);
     }
 
     // ---------------------------------------------------------------- resolution
@@ -739,6 +742,11 @@ public final class UnionFs extends FuseStubFS {
      */
     @Override
     public int read_buf(String path, Pointer bufp, @size_t long size, @off_t long offset, FuseFileInfo fi) {
+        return readBuf(bufp, size, offset, (int) fi.fh.get());
+    }
+
+    /** {@link #read_buf} on a file descriptor (see {@link HotPathCallbacks}). */
+    int readBuf(Pointer bufp, long size, long offset, int fd) {
         long addr = Libc.INSTANCE.malloc(64);
         if (addr == 0) {
             return -ErrorCodes.ENOMEM();
@@ -751,7 +759,7 @@ public final class UnionFs extends FuseStubFS {
         v.putInt(32, FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK | FUSE_BUF_FD_RETRY);
         v.putInt(36, 0);
         v.putLong(40, 0);       // mem
-        v.putInt(48, (int) fi.fh.get());
+        v.putInt(48, fd);
         v.putInt(52, 0);
         v.putLong(56, offset);  // pos
         bufp.putAddress(0, addr);
